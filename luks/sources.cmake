@@ -1,0 +1,1 @@
+# Sources of luks/ (append to WRAPPER_SOURCES)

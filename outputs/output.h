@@ -1,0 +1,43 @@
+/* The output boundary: one file per output (host) kind. The wrapper picks
+ * the kind from the input keys (config.c), then asks it for its identity,
+ * places and engine arguments, and calls it again after the engine ended. */
+#ifndef V2VW_OUTPUT_H
+#define V2VW_OUTPUT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include "wrapper/conversion.h"
+#include "wrapper/strv.h"
+
+enum output_identity {
+    IDENTITY_CALLER,             /* the user that runs the wrapper */
+    IDENTITY_ROOT,               /* 0:0 (export domain mounts NFS) */
+    IDENTITY_VDSM,               /* 36:36 (vdsm:kvm) */
+};
+
+struct output_ops {
+    enum output_kind_id id;
+    const char *name;
+    const char *log_dir;         /* default directory of the logs */
+    enum output_identity identity;
+    bool backend_direct;         /* LIBGUESTFS_BACKEND=direct */
+    bool default_bridge;         /* --bridge ovirtmgmt before the mappings */
+
+    /* Before any file is created: look things up, resolve allocation and
+     * drivers. Negative errno and *error (one sentence) on failure. NULL = none. */
+    int (*prepare)(struct conversion *c, char **error);
+    /* Append the output's engine arguments (-o ... -os ...). */
+    int (*append_args)(const struct conversion *c, struct strv *argv, char **error);
+    /* After the engine ended (failed = the conversion failed): clean up
+     * what it left behind, or finish the job (e.g. set vm_id). NULL = none. */
+    int (*finish)(struct conversion *c, bool failed);
+};
+
+const struct output_ops *output_lookup(enum output_kind_id id);
+
+extern const struct output_ops output_rhv_upload;
+extern const struct output_ops output_export_domain;
+extern const struct output_ops output_local;
+extern const struct output_ops output_libvirt;
+
+#endif

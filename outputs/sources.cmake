@@ -1,0 +1,1 @@
+# Sources of outputs/ (append to WRAPPER_SOURCES)

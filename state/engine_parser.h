@@ -1,0 +1,30 @@
+/* Streaming parser of the engine's two logs (ENGINE-OUTPUT.md).
+ *
+ * Feed it the bytes of the v2v log and of the machine-readable log in
+ * whatever chunks they arrive (a byte at a time works); it splits records on
+ * both '\r' and '\n', keeps at most ENGINE_PARSER_MAX_RECORD bytes of a
+ * partial record (the rest of an overlong record is skipped, never
+ * buffered), and updates the conversion state as it goes. Copy state
+ * (current disk, progress, disk paths, disk ids, vm_id) comes from the v2v
+ * log; stage messages and errors come from the machine-readable log (the
+ * v2v log's `virt-v2v: error:` line is used only when the machine-readable
+ * log gave none). Understands virt-v2v 1.x and 2.x. */
+#ifndef V2VW_ENGINE_PARSER_H
+#define V2VW_ENGINE_PARSER_H
+
+#include <stddef.h>
+#include "state/state.h"
+
+#define ENGINE_PARSER_MAX_RECORD 65536
+
+struct engine_parser;
+
+struct engine_parser *engine_parser_new(struct conversion_state *state);
+void engine_parser_free(struct engine_parser *p);
+
+void engine_parser_feed_v2v_log(struct engine_parser *p, const char *buf, size_t len);
+void engine_parser_feed_mr_log(struct engine_parser *p, const char *buf, size_t len);
+/* End of input (engine exited): treat buffered partial records as complete. */
+void engine_parser_flush(struct engine_parser *p);
+
+#endif

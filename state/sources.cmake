@@ -1,0 +1,1 @@
+# Sources of state/ (append to WRAPPER_SOURCES)

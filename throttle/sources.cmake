@@ -1,0 +1,1 @@
+# Sources of throttle/ (append to WRAPPER_SOURCES)

@@ -1,0 +1,44 @@
+/* Scope-bound resources, the sd-bus way: declare with _cleanup_xxx_ and the
+ * resource is released on every return path. */
+#ifndef V2VW_CLEANUP_H
+#define V2VW_CLEANUP_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <dirent.h>
+#include <json-c/json.h>
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+
+static inline void freep(void *p) { free(*(void **)p); }
+static inline void closep(int *fd) { if (*fd >= 0) close(*fd); }
+static inline void fclosep(FILE **f) { if (*f) fclose(*f); }
+static inline void closedirp(DIR **d) { if (*d) closedir(*d); }
+static inline void json_putp(struct json_object **o) { if (*o) json_object_put(*o); }
+
+/* Overwrite then free: for buffers that held a secret. */
+static inline void erase_and_freep(void *p)
+{
+    char *s = *(char **)p;
+    if (s) {
+        explicit_bzero(s, strlen(s));
+        free(s);
+    }
+}
+
+#define _cleanup_free_ _cleanup_(freep)
+#define _cleanup_close_ _cleanup_(closep)
+#define _cleanup_fclose_ _cleanup_(fclosep)
+#define _cleanup_closedir_ _cleanup_(closedirp)
+#define _cleanup_json_ _cleanup_(json_putp)
+#define _cleanup_erase_ _cleanup_(erase_and_freep)
+
+/* Hand a resource out of a _cleanup_ scope. */
+#define TAKE_PTR(p) ({ __typeof__(p) _p = (p); (p) = NULL; _p; })
+#define TAKE_FD(fd) ({ int _fd = (fd); (fd) = -1; _fd; })
+
+#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

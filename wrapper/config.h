@@ -1,0 +1,74 @@
+/* The input document (CONTRACT §2), parsed and validated into a typed
+ * configuration. Nothing here touches the file system. */
+#ifndef V2VW_CONFIG_H
+#define V2VW_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <json-c/json.h>
+#include "throttle/throttle.h"
+
+#define CONFIG_MAX_INPUT (1024 * 1024)   /* bytes of stdin we accept */
+
+enum transport {
+    TRANSPORT_VDDK, TRANSPORT_SSH, TRANSPORT_DISK, TRANSPORT_OVA,
+    TRANSPORT_LIBVIRTXML, TRANSPORT_LIBVIRT,
+};
+
+enum output_kind_id {
+    OUTPUT_RHV_UPLOAD, OUTPUT_EXPORT_DOMAIN, OUTPUT_OPENSTACK, OUTPUT_KUBEVIRT,
+    OUTPUT_LOCAL, OUTPUT_LIBVIRT,
+};
+
+struct network_mapping {
+    char *source;
+    char *destination;
+    char *mac_address;                /* NULL = none */
+};
+
+struct conversion_config {
+    char *vm_name;
+    enum transport transport;
+
+    /* vddk */
+    char *vmware_uri, *vmware_password, *vmware_fingerprint;
+    /* ssh */
+    char *ssh_key;                     /* NULL = use ~/.ssh of the conversion user */
+    /* disk, ova, libvirtxml: local path; libvirt: source_uri (+ optional password) */
+    char *source_path;
+    char *source_uri, *source_password;
+
+    bool daemonize;
+    char *output_format;               /* "raw" or "qcow2" */
+    char *allocation;                  /* NULL, "preallocated" or "sparse" */
+    char **source_disks;               /* NULL when absent */
+    size_t n_source_disks;
+    struct network_mapping *network_mappings;
+    size_t n_network_mappings;
+    char *virtio_win;
+    bool install_drivers;
+    bool have_throttling;
+    struct throttle_request throttling;
+    char *luks_keys_vault;
+    bool insecure_connection;
+
+    enum output_kind_id output;
+    /* rhv-upload */
+    char *rhv_url, *rhv_password, *rhv_cluster, *rhv_storage, *rhv_cafile;
+    /* export domain */
+    char *export_domain;
+    /* local */
+    char *local_storage;
+    /* libvirt */
+    char *libvirt_pool, *libvirt_uri;
+};
+
+/* Parse and validate the document. On error returns negative errno and sets
+ * *error to one human sentence naming the key (caller frees). */
+int config_parse(const char *text, size_t len, struct conversion_config *cfg, char **error);
+void config_free(struct conversion_config *cfg);
+
+const char *transport_name(enum transport t);
+const char *output_kind_name(enum output_kind_id o);
+
+#endif

@@ -1,0 +1,4 @@
+list(APPEND WRAPPER_SOURCES
+  wrapper/log.c
+  wrapper/strv.c
+)
