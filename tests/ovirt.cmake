@@ -3,3 +3,6 @@
 add_executable(ovirt-driver tests/ovirt-driver.c)
 target_link_libraries(ovirt-driver PRIVATE v2vw)
 v2vw_shell_test(ovirt-api tests/ovirt-api.sh)
+v2vw_unit_test(test-rpmvercmp tests/test-rpmvercmp.c)
+v2vw_unit_test(test-virtio-win tests/test-virtio-win.c)
+v2vw_unit_test(test-ovirt-argv tests/test-ovirt-argv.c)
