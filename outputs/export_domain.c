@@ -18,9 +18,7 @@ static int export_domain_prepare(struct conversion *c, char **error)
 
 static int export_domain_append_args(const struct conversion *c, struct strv *argv, char **error)
 {
-    int r = strv_push(argv, "-of") < 0 ||
-            strv_push(argv, c->cfg.output_format ? c->cfg.output_format : "raw") < 0 ||
-            (c->allocation && (strv_push(argv, "-oa") < 0 || strv_push(argv, c->allocation) < 0)) ||
+    int r = output_append_format(c, argv) < 0 ||
             strv_push(argv, "-o") < 0 || strv_push(argv, "rhv") < 0 ||
             strv_push(argv, "-os") < 0 || strv_push(argv, c->cfg.export_domain) < 0;
     return r ? -ENOMEM : 0;

@@ -87,9 +87,7 @@ static int rhv_upload_append_args(const struct conversion *c, struct strv *argv,
             *error = NULL;
         return -EINVAL;
     }
-    int r = strv_push(argv, "-of") < 0 ||
-            strv_push(argv, c->cfg.output_format ? c->cfg.output_format : "raw") < 0 ||
-            (c->allocation && (strv_push(argv, "-oa") < 0 || strv_push(argv, c->allocation) < 0)) ||
+    int r = output_append_format(c, argv) < 0 ||
             strv_push(argv, "-o") < 0 || strv_push(argv, "rhv-upload") < 0 ||
             strv_push(argv, "-oc") < 0 || strv_push(argv, c->cfg.rhv_url) < 0 ||
             strv_push(argv, "-os") < 0 || strv_push(argv, c->cfg.rhv_storage) < 0 ||

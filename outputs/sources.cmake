@@ -1,5 +1,7 @@
-# Sources of outputs/ (append to WRAPPER_SOURCES)
 list(APPEND WRAPPER_SOURCES
+  outputs/output.c
+  outputs/local.c
+  outputs/libvirt.c
   outputs/ovirt_api.c
   outputs/rhv_upload.c
   outputs/export_domain.c
