@@ -33,10 +33,16 @@ plus() { "$PY" -c "import sys; print(float(sys.argv[1])+float(sys.argv[2]))" "$@
 cleanup() {
     for p in $BG_PIDS; do kill -9 "$p" 2>/dev/null; done
     wait 2>/dev/null
+    # Collect what killed drivers left (classes, cgroups, registry entries).
+    if [ -d "$V2VW_THROTTLE_RUNDIR" ]; then
+        if [ -e "/run/netns/$NS_A" ]; then
+            nsenter --net="/run/netns/$NS_A" "$DRIVER" --tag "cleanup-$$" -- true >/dev/null 2>&1
+        else
+            "$DRIVER" --tag "cleanup-$$" -- true >/dev/null 2>&1
+        fi
+    fi
     ip netns del "$NS_A" 2>/dev/null
     ip netns del "$NS_B" 2>/dev/null
-    # Collect whatever a failed test left (dead drivers' classes and cgroups).
-    true
 }
 trap cleanup EXIT
 
