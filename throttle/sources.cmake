@@ -7,5 +7,6 @@ list(APPEND WRAPPER_SOURCES
   throttle/leftovers.c
   throttle/tc.c
   throttle/throttle.c
+  throttle/throttle_request.c
   throttle/throttle_watch.c
 )
