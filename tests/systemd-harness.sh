@@ -201,14 +201,14 @@ harness_stop() {
     trap - EXIT
     [ -n "${HARNESS_DIR:-}" ] || return $rc
     if [ -n "${HARNESS_PID:-}" ]; then
-        kill -KILL "$HARNESS_PID" 2>/dev/null
+        kill -KILL "$HARNESS_PID" 2>/dev/null || true
     fi
     if [ -n "${HARNESS_UNSHARE:-}" ]; then
-        kill -KILL "$HARNESS_UNSHARE" 2>/dev/null
-        wait "$HARNESS_UNSHARE" 2>/dev/null
+        kill -KILL "$HARNESS_UNSHARE" 2>/dev/null || true
+        wait "$HARNESS_UNSHARE" 2>/dev/null || true
     fi
     while read -r type dir opts; do
-        harness_rmdir_cgroup "$dir/$HARNESS_CG"
+        harness_rmdir_cgroup "$dir/$HARNESS_CG" || true
     done <"$HARNESS_DIR/cgroup-mounts"
     rm -rf "$HARNESS_DIR"
     HARNESS_DIR=""
