@@ -94,15 +94,7 @@ static int check_throttling(FILE *out)
 
 static int check_systemd(FILE *out)
 {
-    struct engine_runner *r = NULL;
-    _cleanup_free_ char *why_not = NULL;
-    if (runner_systemd_new(&r, &why_not) < 0) {
-        fprintf(out, "systemd: not used: %s\n", why_not ? why_not : "unknown reason");
-        return 1;
-    }
-    r->free(r);
-    fprintf(out, "systemd: the engine runs in transient units\n");
-    return 0;
+    return runner_systemd_check(out) == 0 ? 0 : 1;
 }
 
 static const struct {
