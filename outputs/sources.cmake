@@ -1,1 +1,5 @@
-# Sources of outputs/ (append to WRAPPER_SOURCES)
+list(APPEND WRAPPER_SOURCES
+  outputs/output.c
+  outputs/local.c
+  outputs/libvirt.c
+)
