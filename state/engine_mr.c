@@ -38,7 +38,7 @@ static void apply_record(struct engine_parser *p, struct json_object *o)
         log_info("engine info: %.*s", shown, msg);
 }
 
-void engine_mr_record(struct engine_parser *p, const char *rec, size_t len)
+void engine_mr_record(struct engine_parser *p, const char *rec, size_t len, struct scan_window *w)
 {
     while (len > 0 && (*rec == ' ' || *rec == '\t')) {
         rec++;

@@ -8,7 +8,15 @@
 
 #include "state/engine_parser-internal.h"
 
-typedef void (*record_fn)(struct engine_parser *p, const char *rec, size_t len);
+typedef void (*record_fn)(struct engine_parser *p, const char *rec, size_t len,
+                          struct scan_window *w);
+
+/* A record handed over from our own buffer: its own scan window. */
+static void call_buffered(struct engine_parser *p, record_fn fn, const char *rec, size_t len)
+{
+    struct scan_window w = { .end = rec + len };
+    fn(p, rec, len, &w);
+}
 
 struct engine_parser *engine_parser_new(struct conversion_state *state)
 {
@@ -79,6 +87,7 @@ static void stream_feed(struct engine_parser *p, struct record_stream *st,
 {
     const char *q = buf, *end = buf + len;
     const char *nl = NULL, *cr = NULL;
+    struct scan_window w = { .end = end };
 
     while (q < end) {
         nl = next_sep(nl, q, end, '\n');
@@ -90,10 +99,10 @@ static void stream_feed(struct engine_parser *p, struct record_stream *st,
             return;
         }
         if (st->len == 0 && !st->overlong) {
-            fn(p, q, n < ENGINE_PARSER_MAX_RECORD ? n : ENGINE_PARSER_MAX_RECORD);
+            fn(p, q, n < ENGINE_PARSER_MAX_RECORD ? n : ENGINE_PARSER_MAX_RECORD, &w);
         } else {
             stream_keep(st, q, n);
-            fn(p, st->buf, st->len);
+            call_buffered(p, fn, st->buf, st->len);
             stream_reset(st);
         }
         q = sep + 1;
@@ -103,7 +112,7 @@ static void stream_feed(struct engine_parser *p, struct record_stream *st,
 static void stream_flush(struct engine_parser *p, struct record_stream *st, record_fn fn)
 {
     if (st->len > 0 || st->overlong)
-        fn(p, st->buf, st->len);
+        call_buffered(p, fn, st->buf, st->len);
     stream_reset(st);
 }
 

@@ -333,21 +333,23 @@ static size_t quoted_uuid(const char *r, size_t n, size_t i, char q)
 }
 
 /* Lines that carry their match somewhere inside: found by a rare byte
- * (memchr), then checked around it. */
-static void contained(struct engine_parser *p, const char *r, size_t n)
+ * (cached per input buffer, see scan_window), then checked around it. */
+enum { PIVOT_BRACKET, PIVOT_QUOTE, PIVOT_ANGLE };
+
+static void contained(struct engine_parser *p, const char *r, size_t n, struct scan_window *w)
 {
     static const char opening[] = "Opening file ";
     static const char disk_id[] = "disk.id = ";
     static const char vsys[] = "<VirtualSystem ovf:id=";
     const char *end = r + n, *c;
 
-    for (c = r; (c = memchr(c, '[', (size_t)(end - c))); c++)
+    for (c = r; (c = window_find(w, PIVOT_BRACKET, '[', c, end)); c++)
         if ((size_t)(c - r) >= sizeof opening - 1 &&
             memcmp(c - (sizeof opening - 1), LIT(opening)) == 0) {
             opening_file(p, r, n, (size_t)(c - r));
             return;
         }
-    for (c = r; (c = memchr(c, '\'', (size_t)(end - c))); c++)
+    for (c = r; (c = window_find(w, PIVOT_QUOTE, '\'', c, end)); c++)
         if ((size_t)(c - r) >= sizeof disk_id - 1 &&
             memcmp(c - (sizeof disk_id - 1), LIT(disk_id)) == 0) {
             size_t i = (size_t)(c - r) + 1, len = quoted_uuid(r, n, i, '\'');
@@ -355,7 +357,7 @@ static void contained(struct engine_parser *p, const char *r, size_t n)
                 state_add_disk_id(p->state, r + i, len);
             return;
         }
-    for (c = r; (c = memchr(c, '<', (size_t)(end - c))); c++)
+    for (c = r; (c = window_find(w, PIVOT_ANGLE, '<', c, end)); c++)
         if (has_prefix(c, (size_t)(end - c), LIT(vsys))) {
             size_t i = (size_t)(c - r) + sizeof vsys - 1;
             if (i < n && (r[i] == '\'' || r[i] == '"')) {
@@ -395,7 +397,7 @@ void engine_apply_v2v_error(struct engine_parser *p)
 
 /* ---- dispatch ------------------------------------------------------ */
 
-void engine_v2v_record(struct engine_parser *p, const char *r, size_t n)
+void engine_v2v_record(struct engine_parser *p, const char *r, size_t n, struct scan_window *w)
 {
     if (n == 0)
         return;
@@ -421,5 +423,5 @@ void engine_v2v_record(struct engine_parser *p, const char *r, size_t n)
     }
     if (nbdcopy_progress(p, r, n))
         return;
-    contained(p, r, n);
+    contained(p, r, n, w);
 }

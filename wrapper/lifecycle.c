@@ -151,8 +151,8 @@ static void finish_message(struct run *run, int rc)
     char msg[256];
 
     if (run->cancel_signal)
-        snprintf(msg, sizeof msg, "Conversion cancelled: virt-v2v-wrapper received %s",
-                 sigabbrev_np(run->cancel_signal) ? sigabbrev_np(run->cancel_signal) : "a signal");
+        snprintf(msg, sizeof msg, "Conversion cancelled: virt-v2v-wrapper received SIG%s",
+                 sigabbrev_np(run->cancel_signal) ? sigabbrev_np(run->cancel_signal) : "?");
     else if (rc < 0)
         snprintf(msg, sizeof msg, "virt-v2v was killed by signal %d (SIG%s)", -rc,
                  sigabbrev_np(-rc) ? sigabbrev_np(-rc) : "?");
