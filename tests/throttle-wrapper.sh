@@ -9,6 +9,14 @@ export V2VW_STATE_DIR="$SCRATCH/state" V2VW_LOG_DIR="$SCRATCH/log"
 export THROTTLE_RECORD="$SCRATCH/record" THROTTLE_GO="$SCRATCH/go"
 mkdir -p "$V2VW_STATE_DIR" "$V2VW_LOG_DIR" "$SCRATCH/out"
 touch "$SCRATCH/disk.img"
+# On failure, let the daemonized wrapper's engine finish and wait for the wrapper's cleanup.
+wrapper_cleanup() {
+    touch "$THROTTLE_GO"
+    [ -n "${STATE:-}" ] && for _ in $(seq 100); do
+        [ "$(jq -r '.finished // false' "$STATE" 2>/dev/null)" = true ] && break; sleep 0.05; done
+    cleanup
+}
+trap wrapper_cleanup EXIT
 
 in_a "$WRAPPER" --check-throttling > check.out 2>&1 || fail "--check-throttling failed: $(cat check.out)"
 cat check.out
