@@ -1,1 +1,4 @@
 # Sources of luks/ (append to WRAPPER_SOURCES)
+list(APPEND WRAPPER_SOURCES
+  luks/vault.c
+)

@@ -34,6 +34,8 @@ struct output_ops {
 };
 
 const struct output_ops *output_lookup(enum output_kind_id id);
+/* -of FORMAT [-oa ALLOCATION]: shared by every output. */
+int output_append_format(const struct conversion *c, struct strv *argv);
 
 extern const struct output_ops output_rhv_upload;
 extern const struct output_ops output_export_domain;

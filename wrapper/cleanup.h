@@ -17,6 +17,7 @@ static inline void closep(int *fd) { if (*fd >= 0) close(*fd); }
 static inline void fclosep(FILE **f) { if (*f) fclose(*f); }
 static inline void closedirp(DIR **d) { if (*d) closedir(*d); }
 static inline void json_putp(struct json_object **o) { if (*o) json_object_put(*o); }
+static inline void json_tokener_freep(struct json_tokener **t) { if (*t) json_tokener_free(*t); }
 
 /* Overwrite then free: for buffers that held a secret. */
 static inline void erase_and_freep(void *p)

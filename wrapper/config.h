@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <json-c/json.h>
 #include "throttle/throttle.h"
+#include "wrapper/strv.h"
 
 #define CONFIG_MAX_INPUT (1024 * 1024)   /* bytes of stdin we accept */
 
@@ -61,6 +62,8 @@ struct conversion_config {
     char *local_storage;
     /* libvirt */
     char *libvirt_pool, *libvirt_uri;
+
+    struct strv unknown_keys;          /* ignored keys, logged at debug */
 };
 
 /* Parse and validate the document. On error returns negative errno and sets

@@ -1,4 +1,20 @@
 list(APPEND WRAPPER_SOURCES
+  wrapper/checks.c
+  wrapper/config.c
+  wrapper/daemon.c
+  wrapper/engine_argv.c
+  wrapper/files.c
+  wrapper/lifecycle.c
   wrapper/log.c
+  wrapper/log_follower.c
+  wrapper/privileges.c
+  wrapper/runner_direct.c
+  wrapper/ssh_agent.c
   wrapper/strv.c
+)
+# The systemd runner (room: systemd).
+list(APPEND WRAPPER_SOURCES
+  wrapper/runner_systemd.c
+  wrapper/systemd_bus.c
+  wrapper/systemd_unit.c
 )

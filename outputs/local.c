@@ -1,0 +1,37 @@
+/* EXT: convert into a local directory (-o local -os DIR), for hosts without
+ * oVirt and for the demo and tests. */
+#include <errno.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "outputs/output.h"
+
+static int local_prepare(struct conversion *c, char **error)
+{
+    struct stat st;
+    if (stat(c->cfg.local_storage, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        if (asprintf(error, "\"local_storage\": %s is not a directory", c->cfg.local_storage) < 0)
+            *error = NULL;
+        return -ENOTDIR;
+    }
+    return 0;
+}
+
+static int local_append_args(const struct conversion *c, struct strv *argv, char **error)
+{
+    int r = strv_push(argv, "-o");
+    if (r >= 0) r = strv_push(argv, "local");
+    if (r >= 0) r = strv_push(argv, "-os");
+    if (r >= 0) r = strv_push(argv, c->cfg.local_storage);
+    if (r >= 0) r = output_append_format(c, argv);
+    return r;
+}
+
+const struct output_ops output_local = {
+    .id = OUTPUT_LOCAL,
+    .name = "local",
+    .log_dir = "/tmp",
+    .identity = IDENTITY_CALLER,
+    .prepare = local_prepare,
+    .append_args = local_append_args,
+};

@@ -1,0 +1,69 @@
+/* utf8_sanitize: arbitrary bytes -> bounded, valid UTF-8 (RFC 3629). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "state/state.h"
+
+static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
+
+/* Length of the valid UTF-8 sequence at p (at most `avail` bytes), or 0
+ * when the bytes there are not one (NUL counts as invalid). */
+static size_t utf8_valid_len(const unsigned char *p, size_t avail)
+{
+    unsigned char c = p[0];
+    unsigned char lo = 0x80, hi = 0xbf;
+    size_t n;
+
+    if (c >= 0x01 && c <= 0x7f)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        n = 2;
+    else if (c >= 0xe0 && c <= 0xef) {
+        n = 3;
+        if (c == 0xe0)
+            lo = 0xa0;             /* overlong */
+        else if (c == 0xed)
+            hi = 0x9f;             /* surrogates */
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4;
+        if (c == 0xf0)
+            lo = 0x90;             /* overlong */
+        else if (c == 0xf4)
+            hi = 0x8f;             /* > U+10FFFF */
+    } else
+        return 0;
+
+    if (avail < n)
+        return 0;
+    if (p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (p[i] < 0x80 || p[i] > 0xbf)
+            return 0;
+    return n;
+}
+
+char *utf8_sanitize(const char *buf, size_t len, size_t max_bytes)
+{
+    /* Each input byte becomes at most 3 output bytes. */
+    size_t cap = len <= max_bytes / 3 ? len * 3 : max_bytes;
+    char *out = malloc(cap + 1);
+    if (!out)
+        return NULL;
+
+    const unsigned char *p = (const unsigned char *)buf;
+    size_t i = 0, o = 0;
+    while (i < len) {
+        size_t n = utf8_valid_len(p + i, len - i);
+        const char *src = n ? (const char *)p + i : replacement;
+        size_t out_n = n ? n : 3;
+        if (o + out_n > cap)
+            break;                 /* truncate at a code-point boundary */
+        memcpy(out + o, src, out_n);
+        o += out_n;
+        i += n ? n : 1;
+    }
+    out[o] = '\0';
+    return out;
+}

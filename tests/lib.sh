@@ -1,0 +1,64 @@
+# Shared helpers for the wrapper's shell tests (sourced). Each test runs in
+# its own scratch directory ($SCRATCH) that run-shell-test removes.
+set -u
+
+: "${WRAPPER:?}" "${SCRATCH:?}" "${TESTS_DIR:?}"
+export V2VW_ENGINE="$TESTS_DIR/fake-engine"
+export V2VW_STATE_DIR="$SCRATCH/state" V2VW_LOG_DIR="$SCRATCH/log"
+export V2VW_NO_SYSTEMD=1
+mkdir -p "$V2VW_STATE_DIR" "$V2VW_LOG_DIR" "$SCRATCH/out"
+
+failures=0
+checks=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+pass() { checks=$((checks + 1)); }
+# check DESCRIPTION COMMAND...: the command must succeed.
+check() {
+    local what=$1; shift
+    checks=$((checks + 1))
+    if ! "$@"; then echo "FAIL: $what" >&2; failures=$((failures + 1)); fi
+}
+skip() { echo "SKIP: $*"; exit 77; }
+need_root() { [ "$(id -u)" = 0 ] || skip "needs root: $*"; }
+finish() {
+    echo "$checks checks, $failures failures"
+    [ "$failures" = 0 ]
+}
+
+# A minimal valid local_storage input; extra jq edits as arguments.
+input_local() {
+    jq -n --arg out "$SCRATCH/out" --arg src "$SCRATCH/disk.img" \
+        '{vm_name: "testvm", transport_method: "disk", source_path: $src, local_storage: $out}' \
+        | jq "${1:-.}"
+}
+
+# run_wrapper JSON: sets OUT, ERR, RC.
+run_wrapper() {
+    printf '%s' "$1" > "$SCRATCH/input.json"
+    "$WRAPPER" < "$SCRATCH/input.json" > "$SCRATCH/stdout" 2> "$SCRATCH/stderr"
+    RC=$?
+    OUT=$(cat "$SCRATCH/stdout")
+    ERR=$(cat "$SCRATCH/stderr")
+}
+
+# wait_finished STATE_FILE [SECONDS]: until the state says finished.
+wait_finished() {
+    local f=$1 limit=$(( ${2:-30} * 20 )) i=0
+    while [ $i -lt $limit ]; do
+        [ -f "$f" ] && [ "$(jq -r '.finished // false' "$f" 2>/dev/null)" = true ] && return 0
+        sleep 0.05
+        i=$((i + 1))
+    done
+    echo "timeout waiting for $f to finish: $(cat "$f" 2>/dev/null)" >&2
+    return 1
+}
+
+# wait_for COMMAND...: until the command succeeds (10 s).
+wait_for() {
+    local i=0
+    while [ $i -lt 200 ]; do "$@" && return 0; sleep 0.05; i=$((i + 1)); done
+    return 1
+}
+
+state_field() { jq -c "$2" "$1"; }
+no_files_left() { [ -z "$(ls -A "$V2VW_STATE_DIR" "$V2VW_LOG_DIR" 2>/dev/null | grep -v ':$' | grep -v '^$')" ]; }

@@ -1,0 +1,78 @@
+# Whole runs with the fake engine: the stdout line, the state file from
+# first write to finished, daemon and foreground modes, failure.
+. "$TESTS_DIR/lib.sh"
+export FAKE_ENGINE_RECORD="$SCRATCH/record"
+touch "$SCRATCH/disk.img"
+
+# --- daemon mode, two disks ------------------------------------------------
+export FAKE_ENGINE_DISKS=2 FAKE_ENGINE_DELAY=0.05
+run_wrapper "$(input_local '.source_disks = ["[ds1] vm/disk1.vmdk", "[ds1] vm/disk2.vmdk"]')"
+check "daemon: exit 0" test "$RC" = 0
+check "daemon: exactly one line on stdout" test "$(wc -l < "$SCRATCH/stdout")" = 1
+check "daemon: stdout is JSON with the four paths" sh -c "jq -e 'keys == [\"state_file\",\"throttling_file\",\"v2v_log\",\"wrapper_log\"]' '$SCRATCH/stdout' >/dev/null"
+STATE=$(jq -r .state_file "$SCRATCH/stdout")
+case "$STATE" in "$V2VW_STATE_DIR"/v2v-import-[0-9]*T[0-9]*-[0-9]*.state) pass ;; *) fail "state file name $STATE" ;; esac
+check "daemon: throttling file next to the state" test "$(jq -r .throttling_file "$SCRATCH/stdout")" = "${STATE%.state}.throttle"
+check "daemon: first state exists at once" test -f "$STATE"
+# Follow the state like a client and remember what we saw.
+: > "$SCRATCH/seen"
+for i in $(seq 1 400); do
+    jq -c '[.disks[0].progress, .disks[1].progress, .disk_count, .started, .finished]' "$STATE" >> "$SCRATCH/seen" 2>/dev/null
+    [ "$(jq -r '.finished // false' "$STATE")" = true ] && break
+    sleep 0.02
+done
+check "daemon: finished" test "$(jq -r .finished "$STATE")" = true
+check "daemon: not failed" test "$(jq -r .failed "$STATE")" = false
+check "daemon: return_code 0" test "$(jq -r .return_code "$STATE")" = 0
+check "daemon: disk_count 2" test "$(jq -r .disk_count "$STATE")" = 2
+check "daemon: disks kept once each, in order, at 100" test "$(jq -c '.disks' "$STATE")" = '[{"path":"[ds1] vm/disk1.vmdk","progress":100},{"path":"[ds1] vm/disk2.vmdk","progress":100}]'
+check "daemon: pid is the engine's" test "$(jq -r .pid "$STATE")" = "$(sed -n 's/^pid=//p' "$FAKE_ENGINE_RECORD")"
+check "daemon: intermediate progress was seen" grep -q '^\[100,[1-9][0-9]\?,' "$SCRATCH/seen"
+check "daemon: progress never went backwards" sh -c "jq -s '[.[] | .[0]] as \$a | [range(1; \$a|length) | select(\$a[.] < \$a[.-1])] | length == 0' '$SCRATCH/seen' | grep -q true"
+check "daemon: state mode 0644" test "$(stat -c %a "$STATE")" = 644
+check "daemon: status phrase" test "$(jq -r .status "$STATE")" = "Finishing off"
+check "daemon: overall progress 100" test "$(jq -r .progress "$STATE")" = 100
+check "daemon: throttling null/null" test "$(jq -c .throttling "$STATE")" = '{"cpu":null,"network":null}'
+WLOG=$(jq -r .wrapper_log "$SCRATCH/stdout")
+check "daemon: wrapper log has timestamps and levels" grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+:INFO: virt-v2v started with PID' "$WLOG"
+check "daemon: v2v log has the engine output" grep -q 'Copying disk 2/2' "$(jq -r .v2v_log "$SCRATCH/stdout")"
+check "daemon: no temporary state files left" sh -c "! ls -A '$V2VW_STATE_DIR' | grep -q '^\\.'"
+check "daemon: no secrets dir left" sh -c "! ls '$V2VW_STATE_DIR' | grep -q secrets"
+unset FAKE_ENGINE_DISKS FAKE_ENGINE_DELAY
+
+# --- foreground mode ---------------------------------------------------------
+run_wrapper "$(input_local '.daemonize = false')"
+check "foreground: exit 0" test "$RC" = 0
+check "foreground: first stdout line is the paths" sh -c "head -1 '$SCRATCH/stdout' | jq -e .state_file >/dev/null"
+check "foreground: log lines follow on stdout" grep -q 'INFO: Conversion succeeded' "$SCRATCH/stdout"
+STATE=$(head -1 "$SCRATCH/stdout" | jq -r .state_file)
+check "foreground: finished" test "$(jq -r .finished "$STATE")" = true
+check "foreground: the disk is the source_path" test "$(jq -c .disks "$STATE")" = "[{\"path\":\"$SCRATCH/disk.img\",\"progress\":100}]"
+
+# --- failure: the engine's error becomes last_message ------------------------
+FAKE_ENGINE_SCENARIO=fail run_wrapper "$(input_local '.daemonize = false')"
+check "fail: foreground exit 2" test "$RC" = 2
+STATE=$(head -1 "$SCRATCH/stdout" | jq -r .state_file)
+check "fail: failed" test "$(jq -r .failed "$STATE")" = true
+check "fail: finished" test "$(jq -r .finished "$STATE")" = true
+check "fail: return_code 1" test "$(jq -r .return_code "$STATE")" = 1
+check "fail: last_message is the engine's error" sh -c "jq -r .last_message.message '$STATE' | head -1 | grep -qx 'inspection could not detect the source guest (or physical machine).'"
+check "fail: last_message type error" test "$(jq -r .last_message.type "$STATE")" = error
+
+# --- engine exits before writing any log -------------------------------------
+FAKE_ENGINE_SCENARIO=nolog run_wrapper "$(input_local '.daemonize = false')"
+STATE=$(head -1 "$SCRATCH/stdout" | jq -r .state_file)
+check "nolog: failed and finished" test "$(jq -c '[.failed, .finished, .return_code]' "$STATE")" = '[true,true,1]'
+check "nolog: last_message names the exit status" sh -c "jq -r .last_message.message '$STATE' | grep -q 'exit status 1'"
+
+# --- engine exit 3 in the daemon ----------------------------------------------
+FAKE_ENGINE_SCENARIO=exit:3 run_wrapper "$(input_local)"
+STATE=$(jq -r .state_file "$SCRATCH/stdout")
+check "exit 3: finished" wait_finished "$STATE"
+check "exit 3: return_code 3, failed" test "$(jq -c '[.return_code, .failed]' "$STATE")" = '[3,true]'
+
+# --- replay of a real two-disk transcript through the wrapper -----------------
+FAKE_ENGINE_SCENARIO="replay:$SHARED_DIR/fixtures/virt-v2v-2.2/two-disks" run_wrapper "$(input_local '.daemonize = false | .source_disks = ["/srv/images/win2k22.img", "/srv/images/data.img"]')"
+STATE=$(head -1 "$SCRATCH/stdout" | jq -r .state_file)
+check "replay: both disks at 100, disk_count 2" test "$(jq -c '[.disks[].progress, .disk_count, .failed]' "$STATE")" = '[100,100,2,false]'
+finish

@@ -1,0 +1,259 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "outputs/output.h"
+#include "wrapper/cleanup.h"
+#include "wrapper/engine_argv.h"
+#include "wrapper/log.h"
+
+const char *engine_path(void)
+{
+    const char *p = getenv("V2VW_ENGINE");
+    return p && *p ? p : ENGINE_DEFAULT_PATH;
+}
+
+#define TRY(x) do { int _r = (x); if (_r < 0) return _r; } while (0)
+
+static int append_input(const struct conversion *c, struct strv *a)
+{
+    const struct conversion_config *cfg = &c->cfg;
+
+    switch (cfg->transport) {
+    case TRANSPORT_VDDK:
+        TRY(strv_push(a, "-i"));
+        TRY(strv_push(a, "libvirt"));
+        TRY(strv_push(a, "-ic"));
+        TRY(strv_push(a, cfg->vmware_uri));
+        TRY(strv_push(a, "-it"));
+        TRY(strv_push(a, "vddk"));
+        TRY(strv_push(a, "-io"));
+        TRY(strv_push(a, "vddk-libdir=" VDDK_LIBDIR));
+        TRY(strv_push(a, "-io"));
+        TRY(strv_pushf(a, "vddk-thumbprint=%s", cfg->vmware_fingerprint));
+        TRY(strv_push(a, "--password-file"));
+        return strv_push(a, c->secrets.vmware_password);
+    case TRANSPORT_SSH:
+        TRY(strv_push(a, "-i"));
+        TRY(strv_push(a, "vmx"));
+        TRY(strv_push(a, "-it"));
+        return strv_push(a, "ssh");
+    case TRANSPORT_DISK:
+    case TRANSPORT_OVA:
+    case TRANSPORT_LIBVIRTXML:
+        TRY(strv_push(a, "-i"));
+        TRY(strv_push(a, transport_name(cfg->transport)));
+        TRY(strv_push(a, "-on"));
+        return strv_push(a, cfg->vm_name);
+    case TRANSPORT_LIBVIRT:
+        TRY(strv_push(a, "-i"));
+        TRY(strv_push(a, "libvirt"));
+        TRY(strv_push(a, "-ic"));
+        TRY(strv_push(a, cfg->source_uri));
+        if (c->secrets.source_password) {
+            TRY(strv_push(a, "--password-file"));
+            TRY(strv_push(a, c->secrets.source_password));
+        }
+        return 0;
+    }
+    return -EINVAL;
+}
+
+static const char *positional_source(const struct conversion_config *cfg)
+{
+    switch (cfg->transport) {
+    case TRANSPORT_DISK:
+    case TRANSPORT_OVA:
+    case TRANSPORT_LIBVIRTXML:
+        return cfg->source_path;
+    default:
+        return cfg->vm_name;
+    }
+}
+
+static int append_mappings(const struct conversion *c, struct strv *a)
+{
+    bool mac_option = false;
+    bool asked = false;
+
+    for (size_t i = 0; i < c->cfg.n_network_mappings; i++) {
+        const struct network_mapping *m = &c->cfg.network_mappings[i];
+        if (m->mac_address && !asked) {
+            mac_option = engine_has_capability((struct conversion *)c, "mac-option");
+            asked = true;
+        }
+        if (m->mac_address && mac_option) {
+            TRY(strv_push(a, "--mac"));
+            TRY(strv_pushf(a, "%s:bridge:%s", m->mac_address, m->destination));
+        } else {
+            TRY(strv_push(a, "--bridge"));
+            TRY(strv_pushf(a, "%s:%s", m->source, m->destination));
+        }
+    }
+    return 0;
+}
+
+int engine_argv_build(const struct conversion *c, struct strv *a, char **error)
+{
+    *error = NULL;
+    TRY(strv_push(a, engine_path()));
+    TRY(strv_push(a, "-v"));
+    TRY(strv_push(a, "-x"));
+    TRY(strv_push(a, positional_source(&c->cfg)));
+    TRY(strv_push(a, "--root"));
+    TRY(strv_push(a, "first"));
+    TRY(strv_pushf(a, "--machine-readable=file:%s", c->paths.mr_log));
+    TRY(append_input(c, a));
+    TRY(append_mappings(c, a));
+    for (size_t i = 0; i < c->secrets.n_luks; i++) {
+        TRY(strv_push(a, "--key"));
+        TRY(strv_pushf(a, "%s:file:%s", c->secrets.luks[i].device, c->secrets.luks[i].key_file));
+    }
+    if (c->output->default_bridge) {
+        TRY(strv_push(a, "--bridge"));
+        TRY(strv_push(a, "ovirtmgmt"));
+    }
+    return c->output->append_args(c, a, error);
+}
+
+/* Variables the wrapper itself uses are not the engine's business. */
+static bool wrapper_private_var(const char *entry)
+{
+    return strncmp(entry, "V2VW_", 5) == 0;
+}
+
+int engine_env_build(const struct conversion *c, char *const *base, struct strv *env)
+{
+    for (size_t i = 0; base && base[i]; i++)
+        if (!wrapper_private_var(base[i]))
+            TRY(strv_push(env, base[i]));
+    TRY(strv_setenv(env, "LANG", "C"));
+    TRY(strv_setenv(env, "LC_ALL", NULL));
+    if (c->output->backend_direct)
+        TRY(strv_setenv(env, "LIBGUESTFS_BACKEND", "direct"));
+    if (c->virtio_win)
+        TRY(strv_setenv(env, "VIRTIO_WIN", c->virtio_win));
+    if (c->uid != 0)
+        TRY(strv_setenv(env, "XDG_RUNTIME_DIR", NULL));
+    return 0;
+}
+
+static bool names_password(const char *s, size_t len)
+{
+    for (size_t i = 0; i + 8 <= len; i++)
+        if (strncasecmp(s + i, "password", 8) == 0)
+            return true;
+    return false;
+}
+
+/* NAME=VALUE with "password" in NAME -> NAME=*****, else the string. */
+static int push_masked(struct strv *out, const char *s)
+{
+    const char *eq = strchr(s, '=');
+    if (eq && names_password(s, (size_t)(eq - s)))
+        return strv_pushf(out, "%.*s=*****", (int)(eq - s), s);
+    return strv_push(out, s);
+}
+
+static char *join_masked(char *const *v, bool quote)
+{
+    _cleanup_(strv_free) struct strv masked = { 0 };
+    char *line = NULL;
+    size_t size = 0;
+    _cleanup_fclose_ FILE *f = open_memstream(&line, &size);
+    if (!f)
+        return NULL;
+    for (size_t i = 0; v && v[i]; i++)
+        if (push_masked(&masked, v[i]) < 0)
+            return NULL;
+    for (size_t i = 0; i < masked.n; i++) {
+        const char *s = masked.v[i];
+        bool plain = s[0] && !s[strcspn(s, " \t\n'\"\\$`;&|<>()*?[]{}!#~")];
+        if (i)
+            fputc(' ', f);
+        if (!quote || plain) {
+            fputs(s, f);
+            continue;
+        }
+        fputc('\'', f);
+        for (; *s; s++)
+            *s == '\'' ? fputs("'\\''", f) : fputc(*s, f);
+        fputc('\'', f);
+    }
+    if (fclose(TAKE_PTR(f)) != 0) {
+        free(line);
+        return NULL;
+    }
+    return line;
+}
+
+char *engine_command_for_log(char *const *argv)
+{
+    return join_masked(argv, true);
+}
+
+char *engine_env_for_log(char *const *env)
+{
+    return join_masked(env, true);
+}
+
+static int read_capabilities(const char *engine, char ***out)
+{
+    int pipefd[2];
+    posix_spawn_file_actions_t fa;
+    pid_t pid;
+    char *const argv[] = { (char *)engine, "--machine-readable", NULL };
+
+    if (pipe2(pipefd, O_CLOEXEC) < 0)
+        return -errno;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    int r = posix_spawn(&pid, engine, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(pipefd[1]);
+    if (r != 0) {
+        close(pipefd[0]);
+        return -r;
+    }
+    _cleanup_fclose_ FILE *f = fdopen(pipefd[0], "r");
+    _cleanup_(strv_free) struct strv caps = { 0 };
+    _cleanup_free_ char *line = NULL;
+    size_t size = 0;
+    ssize_t n;
+    while (f && (n = getline(&line, &size, f)) > 0) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] && strv_push(&caps, line) < 0)
+            break;
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (!caps.v && strv_push(&caps, "") < 0)
+        return -ENOMEM;
+    *out = TAKE_PTR(caps.v);
+    caps.n = caps.cap = 0;
+    return 0;
+}
+
+bool engine_has_capability(struct conversion *c, const char *cap)
+{
+    if (!c->capabilities) {
+        int r = read_capabilities(engine_path(), &c->capabilities);
+        if (r < 0) {
+            log_warning("Cannot read the engine's capabilities: %s", strerror(-r));
+            return false;
+        }
+    }
+    for (size_t i = 0; c->capabilities[i]; i++)
+        if (strcmp(c->capabilities[i], cap) == 0)
+            return true;
+    return false;
+}

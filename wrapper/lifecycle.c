@@ -1,0 +1,380 @@
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <systemd/sd-event.h>
+
+#include "outputs/output.h"
+#include "state/engine_parser.h"
+#include "throttle/throttle.h"
+#include "wrapper/cleanup.h"
+#include "wrapper/engine_argv.h"
+#include "wrapper/files.h"
+#include "wrapper/lifecycle.h"
+#include "wrapper/log.h"
+#include "wrapper/log_follower.h"
+#include "wrapper/runner.h"
+#include "wrapper/ssh_agent.h"
+
+#define STATE_WRITE_INTERVAL_USEC (20 * 1000)     /* at most one state file per 20 ms */
+#define KILL_GRACE_DEFAULT_SEC 30
+
+struct run {
+    struct conversion *c;
+    sd_event *event;
+    struct engine_runner *runner;
+    struct throttle *throttle;
+    struct ssh_agent *agent;
+    struct engine_parser *parser;
+    struct log_follower *v2v_log, *mr_log;
+    sd_event_source *write_timer, *kill_timer, *sig_term, *sig_int, *sig_hup;
+    uint64_t written_generation;
+    uint64_t last_write_usec;
+    int write_errno;                  /* last failure, logged once */
+    int cancel_signal;
+    int exit_status;
+};
+
+int conversion_write_state(struct conversion *c)
+{
+    return state_write_atomic(&c->state, c->paths.state_file);
+}
+
+static void write_state_now(struct run *run)
+{
+    uint64_t gen = run->c->state.generation;
+    int r = conversion_write_state(run->c);
+    sd_event_now(run->event, CLOCK_MONOTONIC, &run->last_write_usec);
+    if (r < 0) {
+        if (r != run->write_errno)
+            log_error("Cannot write the state file %s: %s (the previous one stays)",
+                      run->c->paths.state_file, strerror(-r));
+        run->write_errno = r;
+        return;
+    }
+    if (run->write_errno)
+        log_info("The state file is written again");
+    run->write_errno = 0;
+    run->written_generation = gen;
+}
+
+static int on_write_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+    struct run *run = userdata;
+    if (run->c->state.generation != run->written_generation)
+        write_state_now(run);
+    return 0;
+}
+
+/* Something in the state may have changed: write now, or as soon as the
+ * rate limit allows. */
+static void state_changed(struct run *run)
+{
+    uint64_t now;
+
+    if (run->c->state.generation == run->written_generation)
+        return;
+    sd_event_now(run->event, CLOCK_MONOTONIC, &now);
+    if (now >= run->last_write_usec + STATE_WRITE_INTERVAL_USEC) {
+        write_state_now(run);
+        return;
+    }
+    int enabled = SD_EVENT_OFF;
+    sd_event_source_get_enabled(run->write_timer, &enabled);
+    if (enabled != SD_EVENT_OFF)
+        return;
+    sd_event_source_set_time(run->write_timer, run->last_write_usec + STATE_WRITE_INTERVAL_USEC);
+    sd_event_source_set_enabled(run->write_timer, SD_EVENT_ONESHOT);
+}
+
+static void feed_v2v_log(void *userdata, const char *buf, size_t len)
+{
+    struct run *run = userdata;
+    engine_parser_feed_v2v_log(run->parser, buf, len);
+    state_changed(run);
+}
+
+static void feed_mr_log(void *userdata, const char *buf, size_t len)
+{
+    struct run *run = userdata;
+    engine_parser_feed_mr_log(run->parser, buf, len);
+    state_changed(run);
+}
+
+static void apply_throttling(struct run *run, const struct throttle_request *req)
+{
+    struct conversion_state *s = &run->c->state;
+    char cpu[32], net[32];
+    _cleanup_free_ char *error = NULL;
+    int r = 0;
+
+    throttle_cpu_text(req, cpu, sizeof cpu);
+    throttle_network_text(req, net, sizeof net);
+    if (req->cpu_present) {
+        if (run->runner->set_cpu)
+            r = run->runner->set_cpu(run->runner, req, &error);
+        else if (run->throttle)
+            r = throttle_set_cpu(run->throttle, req, &error);
+        else
+            r = -EOPNOTSUPP;
+        if (r < 0) {
+            log_error("Cannot limit CPU to %s: %s", cpu, error ? error : strerror(-r));
+            state_set_last_message(s, error ? error : "CPU throttling is not available on this host",
+                                   strlen(error ? error : "CPU throttling is not available on this host"));
+        } else {
+            log_info("CPU limit is now %s", cpu);
+        }
+    }
+    free(TAKE_PTR(error));
+    int rn = 0;
+    if (req->network_present) {
+        rn = run->throttle ? throttle_set_network(run->throttle, req, &error) : -EOPNOTSUPP;
+        if (rn < 0) {
+            const char *msg = error ? error : "network throttling is not available on this host";
+            log_error("Cannot limit the network to %s: %s", net, msg);
+            state_set_last_message(s, msg, strlen(msg));
+        } else {
+            log_info("Network limit is now %s bytes/s", net);
+        }
+    }
+    state_set_throttling(s, req->cpu_present && r >= 0 ? cpu : s->throttle_cpu,
+                         req->network_present && rn >= 0 ? net : s->throttle_network);
+    state_changed(run);
+}
+
+static void finish_message(struct run *run, int rc)
+{
+    struct conversion_state *s = &run->c->state;
+    char msg[256];
+
+    if (run->cancel_signal)
+        snprintf(msg, sizeof msg, "Conversion cancelled: virt-v2v-wrapper received SIG%s",
+                 sigabbrev_np(run->cancel_signal) ? sigabbrev_np(run->cancel_signal) : "?");
+    else if (rc < 0)
+        snprintf(msg, sizeof msg, "virt-v2v was killed by signal %d (SIG%s)", -rc,
+                 sigabbrev_np(-rc) ? sigabbrev_np(-rc) : "?");
+    else if (!s->last_message)
+        snprintf(msg, sizeof msg, "virt-v2v failed with exit status %d; see %s", rc,
+                 run->c->paths.v2v_log);
+    else
+        return;
+    state_set_last_message(s, msg, strlen(msg));
+}
+
+static void on_engine_exit(void *userdata, int rc)
+{
+    struct run *run = userdata;
+    struct conversion *c = run->c;
+
+    log_follower_drain(run->v2v_log);
+    log_follower_drain(run->mr_log);
+    engine_parser_flush(run->parser);
+    log_info("virt-v2v ended with %s %d", rc < 0 ? "signal" : "exit status", rc < 0 ? -rc : rc);
+
+    bool failed = rc != 0 || run->cancel_signal;
+    state_set_return_code(&c->state, rc);
+    if (failed) {
+        finish_message(run, rc);
+        state_set_failed(&c->state);
+    } else if (c->state.last_message) {
+        log_error("virt-v2v exited 0 but reported an error: %s", c->state.last_message);
+    }
+    write_state_now(run);
+
+    if (c->output->finish) {
+        log_info("Finishing the %s output%s", c->output->name, failed ? " (cleanup after failure)" : "");
+        if (c->output->finish(c, failed) < 0)
+            log_error("The %s output could not finish its work", c->output->name);
+    }
+    run->kill_timer = sd_event_source_disable_unref(run->kill_timer);
+    run->exit_status = failed ? 2 : 0;
+    sd_event_exit(run->event, run->exit_status);
+}
+
+static int on_kill_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+    struct run *run = userdata;
+    log_warning("virt-v2v did not stop in time: killing it");
+    run->runner->kill(run->runner);
+    return 0;
+}
+
+static unsigned kill_grace_seconds(void)
+{
+    const char *v = getenv("V2VW_KILL_GRACE_SECONDS");
+    long n = v ? strtol(v, NULL, 10) : KILL_GRACE_DEFAULT_SEC;
+    return n >= 0 && n < 3600 ? (unsigned)n : KILL_GRACE_DEFAULT_SEC;
+}
+
+static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
+{
+    struct run *run = userdata;
+    int sig = (int)si->ssi_signo;
+
+    if (sig == SIGHUP)
+        return 0;
+    if (run->cancel_signal) {
+        log_warning("Received SIG%s again: killing virt-v2v now", sigabbrev_np(sig));
+        run->runner->kill(run->runner);
+        return 0;
+    }
+    run->cancel_signal = sig;
+    log_info("Received SIG%s: stopping virt-v2v (SIGKILL after %u s)", sigabbrev_np(sig), kill_grace_seconds());
+    run->runner->stop(run->runner);
+    sd_event_add_time_relative(run->event, &run->kill_timer, CLOCK_MONOTONIC,
+                               (uint64_t)kill_grace_seconds() * 1000000, 0, on_kill_timer, run);
+    return 0;
+}
+
+static int setup_loop(struct run *run)
+{
+    int r = sd_event_new(&run->event);
+    if (r < 0)
+        return r;
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGHUP);
+    sigaddset(&mask, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &mask, NULL);
+    if ((r = sd_event_add_signal(run->event, &run->sig_term, SIGTERM, on_signal, run)) < 0
+        || (r = sd_event_add_signal(run->event, &run->sig_int, SIGINT, on_signal, run)) < 0
+        || (r = sd_event_add_signal(run->event, &run->sig_hup, SIGHUP, on_signal, run)) < 0
+        || (r = sd_event_add_time(run->event, &run->write_timer, CLOCK_MONOTONIC, 0,
+                                  1000, on_write_timer, run)) < 0)
+        return r;
+    sd_event_source_set_enabled(run->write_timer, SD_EVENT_OFF);
+    run->parser = engine_parser_new(&run->c->state);
+    if (!run->parser)
+        return -ENOMEM;
+    if ((r = log_follower_new(run->event, run->c->paths.v2v_log, feed_v2v_log, run, &run->v2v_log)) < 0
+        || (r = log_follower_new(run->event, run->c->paths.mr_log, feed_mr_log, run, &run->mr_log)) < 0)
+        return r;
+    return 0;
+}
+
+static int pick_runner(struct run *run)
+{
+    _cleanup_free_ char *why_not = NULL;
+    if (run->c->cfg.daemonize && !getenv("V2VW_NO_SYSTEMD")
+        && runner_systemd_new(&run->runner, &why_not) >= 0) {
+        log_info("Running virt-v2v in a transient systemd unit");
+        return 0;
+    }
+    if (why_not)
+        log_info("Not using systemd: %s", why_not);
+    return runner_direct_new(&run->runner);
+}
+
+static void setup_throttle(struct run *run)
+{
+    _cleanup_free_ char *error = NULL;
+    if (strcmp(run->runner->name, "direct") != 0)
+        return;                       /* the systemd runner makes its own */
+    throttle_collect_leftovers();
+    if (throttle_new(run->c->paths.tag, &run->throttle, &error) < 0) {
+        log_warning("Throttling is not available: %s", error ? error : "unknown error");
+        run->throttle = NULL;
+    }
+}
+
+static int start_engine(struct run *run)
+{
+    struct conversion *c = run->c;
+    _cleanup_(strv_free) struct strv argv = { 0 }, env = { 0 };
+    _cleanup_free_ char *error = NULL, *line = NULL, *desc = NULL;
+    int r;
+
+    if ((r = engine_argv_build(c, &argv, &error)) < 0
+        || (r = engine_env_build(c, environ, &env)) < 0)
+        goto fail;
+    if (c->secrets.ssh_key || c->cfg.transport == TRANSPORT_SSH) {
+        if ((r = ssh_agent_start(c, &run->agent, &error)) < 0)
+            goto fail;
+        if ((r = strv_setenv(&env, "SSH_AUTH_SOCK", ssh_agent_socket(run->agent))) < 0)
+            goto fail;
+    }
+    line = engine_command_for_log(argv.v);
+    log_info("Running: %s", line ? line : "(out of memory)");
+    free(TAKE_PTR(line));
+    line = engine_env_for_log(env.v);
+    log_debug("Environment: %s", line ? line : "(out of memory)");
+    if (asprintf(&desc, "virt-v2v conversion of %s", c->cfg.vm_name) < 0)
+        return -ENOMEM;
+    struct engine_command cmd = {
+        .argv = argv.v, .envp = env.v, .uid = c->uid, .gid = c->gid,
+        .v2v_log_path = c->paths.v2v_log, .description = desc, .tag = c->paths.tag,
+    };
+    if ((r = run->runner->start(run->runner, run->event, &cmd, &run->throttle, on_engine_exit, run, &error)) < 0)
+        goto fail;
+    log_info("virt-v2v started with PID %ld (%s runner, uid %u gid %u)", (long)run->runner->pid,
+             run->runner->name, (unsigned)c->uid, (unsigned)c->gid);
+    state_set_started(&c->state, run->runner->pid);
+    return 0;
+fail:
+    {
+        const char *msg = error ? error : strerror(-r);
+        log_error("Cannot start virt-v2v: %s", msg);
+        state_set_last_message(&c->state, msg, strlen(msg));
+    }
+    return r;
+}
+
+static void run_free(struct run *run)
+{
+    struct conversion *c = run->c;
+
+    log_follower_free(run->v2v_log);
+    log_follower_free(run->mr_log);
+    engine_parser_free(run->parser);
+    sd_event_source_disable_unref(run->write_timer);
+    sd_event_source_disable_unref(run->kill_timer);
+    sd_event_source_disable_unref(run->sig_term);
+    sd_event_source_disable_unref(run->sig_int);
+    sd_event_source_disable_unref(run->sig_hup);
+    if (run->runner)
+        run->runner->free(run->runner);
+    throttle_free(run->throttle);
+    ssh_agent_stop(run->agent);
+    conversion_secrets_remove(c);
+    sd_event_unref(run->event);
+}
+
+int conversion_run(struct conversion *c)
+{
+    struct run run = { .c = c, .exit_status = 2 };
+    int r = setup_loop(&run);
+
+    if (r < 0) {
+        log_error("Cannot set up the event loop: %s", strerror(-r));
+        state_set_last_message(&c->state, "virt-v2v-wrapper could not set up its event loop", 48);
+    } else if ((r = pick_runner(&run)) >= 0) {
+        setup_throttle(&run);
+        if (c->cfg.have_throttling && run.throttle)
+            apply_throttling(&run, &c->cfg.throttling);
+        r = start_engine(&run);
+        if (r >= 0 && c->cfg.have_throttling && !run.throttle)
+            apply_throttling(&run, &c->cfg.throttling);
+    }
+    if (r >= 0) {
+        write_state_now(&run);
+        r = sd_event_loop(run.event);
+        if (r < 0)
+            log_error("The event loop failed: %s", strerror(-r));
+    } else {
+        state_set_failed(&c->state);
+    }
+    run_free(&run);
+    if (r < 0)
+        state_set_failed(&c->state);
+    state_set_finished(&c->state);
+    int w = conversion_write_state(c);
+    if (w < 0)
+        log_error("Cannot write the final state file: %s", strerror(-w));
+    log_info("Conversion %s", c->state.failed ? "failed" : "succeeded");
+    return c->state.failed ? 2 : 0;
+}

@@ -1,0 +1,8 @@
+#ifndef V2VW_PRIVILEGES_H
+#define V2VW_PRIVILEGES_H
+#include <sys/types.h>
+/* Become uid:gid for good (supplementary groups = gid), and check that
+ * there is no way back. Async-signal-safe: usable between fork and exec.
+ * Negative errno. */
+int privileges_drop(uid_t uid, gid_t gid);
+#endif
