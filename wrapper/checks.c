@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <guestfs.h>
 
+#include "outputs/checks.h"
 #include "throttle/throttle.h"
 #include "wrapper/checks.h"
 #include "wrapper/cleanup.h"
@@ -150,6 +151,8 @@ static const struct {
     const char *name;
     int (*run)(FILE *out);
 } checks[] = {
+    { "rhv-guest-tools", check_rhv_guest_tools },
+    { "rhv-version", check_rhv_version },
     { "virt-v2v", check_virt_v2v },
     { "appliance", check_appliance },
     { "throttling", check_throttling },
