@@ -72,6 +72,8 @@ bad_jq "local_storage relative" '.local_storage = "out"' '"local_storage" must b
 bad_jq "local_storage missing dir" '.local_storage = "/nonexistent-dir"' '"local_storage": /nonexistent-dir is not a directory'
 bad_jq "osp unsupported" 'del(.local_storage) | .osp_environment = {}' '"osp_environment"'
 bad_jq "kubevirt unsupported" 'del(.local_storage) | .daemonize = false' 'Kubernetes'
+bad_jq "libvirt pool missing (libvirt test driver)" 'del(.local_storage) | .libvirt_pool = "nosuchpool" | .libvirt_uri = "test:///default"' '"libvirt_pool": there is no storage pool "nosuchpool" at test:///default'
+bad_jq "libvirt uri unreachable" 'del(.local_storage) | .libvirt_pool = "p" | .libvirt_uri = "nosuchdriver:///x"' '"libvirt_uri": cannot connect to nosuchdriver:///x'
 bad_jq "ssh vm_name not a URI" '.transport_method = "ssh"' '"vm_name" must be an ssh:// URI'
 bad_jq "export domain form" 'del(.local_storage) | .export_domain = "nfs-server"' '"export_domain" must be an NFS export'
 bad_jq "rhv_url without password" 'del(.local_storage) | .rhv_url = "https://e/ovirt-engine/api"' '"rhv_password" is required'
