@@ -21,7 +21,7 @@ struct output_ops {
     const char *log_dir;         /* default directory of the logs */
     enum output_identity identity;
     bool backend_direct;         /* LIBGUESTFS_BACKEND=direct */
-    bool default_bridge;         /* --bridge ovirtmgmt before the mappings */
+    bool default_bridge;         /* --bridge ovirtmgmt (after the mappings, as the Python wrapper) */
 
     /* Before any file is created: look things up, resolve allocation and
      * drivers. Negative errno and *error (one sentence) on failure. NULL = none. */

@@ -77,7 +77,7 @@ bad_jq "libvirt uri unreachable" 'del(.local_storage) | .libvirt_pool = "p" | .l
 bad_jq "ssh vm_name not a URI" '.transport_method = "ssh"' '"vm_name" must be an ssh:// URI'
 bad_jq "export domain form" 'del(.local_storage) | .export_domain = "nfs-server"' '"export_domain" must be an NFS export'
 bad_jq "rhv_url without password" 'del(.local_storage) | .rhv_url = "https://e/ovirt-engine/api"' '"rhv_password" is required'
-bad_jq "rhv_url not a URL" 'del(.local_storage) | .rhv_url = "engine" | .rhv_password = "p" | .rhv_cluster = "c" | .rhv_storage = "s"' '"rhv_url" must be an http:// or https:// URL'
+bad_jq "rhv_url not a URL" 'del(.local_storage) | .rhv_url = "engine" | .rhv_password = "p" | .rhv_cluster = "c" | .rhv_storage = "s"' '"rhv_url" must be an https:// URL'
 printf '%s' "$VDDK" | jq 'del(.vmware_password)' > "$SCRATCH/input.json"; expect_error "vddk without password" '"vmware_password" is required'
 printf '%s' "$VDDK" | jq '.vmware_fingerprint = "abc"' > "$SCRATCH/input.json"; expect_error "vddk bad fingerprint" '"vmware_fingerprint" must be a SHA1 thumbprint'
 printf '%s' "$VDDK" | jq 'del(.vmware_uri)' > "$SCRATCH/input.json"; expect_error "vddk without uri" '"vmware_uri" is required'

@@ -299,8 +299,8 @@ static int parse_rhv(struct json_object *doc, struct conversion_config *cfg, cha
         || (r = get_string(doc, "rhv_storage", true, 1024, &cfg->rhv_storage, error)) < 0
         || (r = get_string(doc, "rhv_cafile", false, 4096, &cfg->rhv_cafile, error)) < 0)
         return r;
-    if (strncmp(cfg->rhv_url, "https://", 8) != 0 && strncmp(cfg->rhv_url, "http://", 7) != 0)
-        return fail(error, "\"rhv_url\" must be an http:// or https:// URL of the oVirt API");
+    if (strncmp(cfg->rhv_url, "https://", 8) != 0)
+        return fail(error, "\"rhv_url\" must be an https:// URL of the oVirt API");
     if (has_control_chars(cfg->rhv_url) || has_control_chars(cfg->rhv_cluster)
         || has_control_chars(cfg->rhv_storage))
         return fail(error, "\"rhv_url\", \"rhv_cluster\" and \"rhv_storage\" must not contain control characters");

@@ -11,12 +11,30 @@
 static int log_fd = -1;
 static bool log_stdout;
 
+/* Lines logged before the log file exists (input checks, oVirt lookups)
+ * wait here and go into the log when it is opened. */
+static char early[16384];
+static size_t early_len;
+
 static const char *const level_names[] = {
     [LOG_LEVEL_DEBUG] = "DEBUG",
     [LOG_LEVEL_INFO] = "INFO",
     [LOG_LEVEL_WARNING] = "WARNING",
     [LOG_LEVEL_ERROR] = "ERROR",
 };
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, buf, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        buf += n;
+        len -= (size_t)n;
+    }
+}
 
 int log_open(const char *path)
 {
@@ -26,6 +44,8 @@ int log_open(const char *path)
     if (log_fd >= 0)
         close(log_fd);
     log_fd = fd;
+    write_all(log_fd, early, early_len);
+    early_len = 0;
     return 0;
 }
 
@@ -39,19 +59,6 @@ void log_close(void)
     if (log_fd >= 0)
         close(log_fd);
     log_fd = -1;
-}
-
-static void write_all(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return;
-        buf += n;
-        len -= (size_t)n;
-    }
 }
 
 void log_msg(enum log_level level, const char *fmt, ...)
@@ -75,10 +82,12 @@ void log_msg(enum log_level level, const char *fmt, ...)
     off += (size_t)n < sizeof line - off - 1 ? (size_t)n : sizeof line - off - 2;
     line[off++] = '\n';
 
-    if (log_fd >= 0)
+    if (log_fd >= 0) {
         write_all(log_fd, line, off);
-    else if (level >= LOG_LEVEL_INFO)
-        write_all(STDERR_FILENO, line, off);
+    } else if (early_len + off <= sizeof early) {
+        memcpy(early + early_len, line, off);
+        early_len += off;
+    }
     if (log_stdout)
         write_all(STDOUT_FILENO, line, off);
     errno = saved_errno;

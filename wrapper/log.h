@@ -1,5 +1,7 @@
 /* The wrapper log: timestamped, levelled lines in v2v-import-TAG-wrapper.log.
- * Before the log is opened (input validation), messages go to stderr. */
+ * Lines logged before the log is opened are kept (16 KiB) and written into
+ * it when it opens; errors before that reach the user as the one-line
+ * message on stderr, not through the log. */
 #ifndef V2VW_LOG_H
 #define V2VW_LOG_H
 
