@@ -43,7 +43,7 @@ run_wrapper() {
 
 # wait_finished STATE_FILE [SECONDS]: until the state says finished.
 wait_finished() {
-    local f=$1 limit=$(( ${2:-30} * 20 )) i=0
+    local f=$1 limit=$(( ${2:-60} * 20 )) i=0
     while [ $i -lt $limit ]; do
         [ -f "$f" ] && [ "$(jq -r '.finished // false' "$f" 2>/dev/null)" = true ] && return 0
         sleep 0.05
@@ -53,10 +53,11 @@ wait_finished() {
     return 1
 }
 
-# wait_for COMMAND...: until the command succeeds (10 s).
+# wait_for COMMAND...: until the command succeeds (60 s: generous for a
+# loaded machine; it returns as soon as the command succeeds).
 wait_for() {
     local i=0
-    while [ $i -lt 200 ]; do "$@" && return 0; sleep 0.05; i=$((i + 1)); done
+    while [ $i -lt 1200 ]; do "$@" && return 0; sleep 0.05; i=$((i + 1)); done
     return 1
 }
 

@@ -75,7 +75,7 @@ for f in "$SDIR"/*; do
     check "vddk: $(basename "$f") is 0600 root:root" test "$(stat -c %a:%u:%g "$f")" = 600:0:0
 done
 touch "$ENG/go"
-check "vddk: finished" wait_finished "$STATE" 30
+check "vddk: finished" wait_finished "$STATE" 90
 check "vddk: succeeded" test "$(jq -r .failed "$STATE")" = false
 
 # What the engine saw.
@@ -137,7 +137,7 @@ check "ssh: SSH_AUTH_SOCK is in the secrets dir" grep -q "^$SDIR/" "$ENG/rec/age
 AGENT=$(pgrep -f "^/usr/bin/ssh-agent -D -a $SDIR/" | head -1)
 check "ssh: ssh-agent runs" test -n "$AGENT"
 touch "$ENG/go"
-check "ssh: finished" wait_finished "$STATE" 30
+check "ssh: finished" wait_finished "$STATE" 90
 check "ssh: succeeded" test "$(jq -r .failed "$STATE")" = false
 check "ssh: ssh-agent stopped" wait_for sh -c "! kill -0 ${AGENT:-0} 2>/dev/null"
 check "ssh: secrets dir removed" test ! -e "$SDIR"

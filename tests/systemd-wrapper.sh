@@ -59,7 +59,7 @@ for code in 0 3; do
     check "exit $code: state pid == unit ExecMainPID" wait_for state_pid_is_unit_pid
     check "exit $code: unit runs the engine" sh -c "$(declare -f harness_exec); HARNESS_PID=$HARNESS_PID harness_exec systemctl show -p Description --value '$UNIT' | grep -q 'virt-v2v conversion of testvm'"
     touch "$SCRATCH/gate"
-    check "exit $code: finished" wait_finished "$STATE" 30
+    check "exit $code: finished" wait_finished "$STATE" 90
     check "exit $code: return_code" test "$(jq -r .return_code "$STATE")" = $code
     check "exit $code: failed" test "$(jq -r .failed "$STATE")" = "$([ $code = 0 ] && echo false || echo true)"
     check "exit $code: wrapper log says systemd" grep -q "transient systemd unit" "$WLOG"
@@ -73,7 +73,7 @@ check "SIGTERM: running in the unit" wait_for state_pid_is_unit_pid
 WPID=$(harness_exec pgrep -f "^$WRAPPER\$" | head -1)
 check "SIGTERM: wrapper daemon found" test -n "$WPID"
 harness_exec kill -TERM "$WPID"
-check "SIGTERM: finished" wait_finished "$STATE" 40
+check "SIGTERM: finished" wait_finished "$STATE" 90
 check "SIGTERM: failed" test "$(jq -r .failed "$STATE")" = true
 check "SIGTERM: last_message names the signal: $(jq -c .last_message "$STATE")" sh -c "jq -r .last_message.message '$STATE' | grep -Eq 'received (SIG)?TERM'"
 check "SIGTERM: return_code -15" test "$(jq -r .return_code "$STATE")" = -15

@@ -20,7 +20,7 @@ for sig in TERM INT; do
     WPID=$(wrapper_pid_of)
     EPID=$(jq -r .pid "$STATE")
     kill -$sig "$WPID"
-    check "SIG$sig: finished" wait_finished "$STATE" 40
+    check "SIG$sig: finished" wait_finished "$STATE" 90
     check "SIG$sig: failed" test "$(jq -r .failed "$STATE")" = true
     check "SIG$sig: last_message names the signal" sh -c "jq -r .last_message.message '$STATE' | grep -q 'received SIG$sig'"
     check "SIG$sig: engine gone" sh -c "! kill -0 $EPID 2>/dev/null"
@@ -42,7 +42,7 @@ V2VW_ENGINE="$SCRATCH/stubborn" V2VW_KILL_GRACE_SECONDS=1 run_wrapper "$(input_l
 STATE=$(jq -r .state_file "$SCRATCH/stdout")
 check "stubborn: started" wait_for test -s "$FAKE_ENGINE_RECORD"
 kill -TERM "$(wrapper_pid_of)"
-check "stubborn: finished after SIGKILL" wait_finished "$STATE" 10
+check "stubborn: finished after SIGKILL" wait_finished "$STATE" 90
 check "stubborn: return_code -9" test "$(jq -r .return_code "$STATE")" = -9
 
 # The engine killed from outside.
@@ -51,7 +51,7 @@ run_wrapper "$(input_local)"
 STATE=$(jq -r .state_file "$SCRATCH/stdout")
 check "external kill: pid known" wait_for sh -c "jq -e .pid '$STATE' >/dev/null"
 kill -TERM "$(jq -r .pid "$STATE")"
-check "external kill: finished" wait_finished "$STATE" 10
+check "external kill: finished" wait_finished "$STATE" 90
 check "external kill: failed, return_code -15" test "$(jq -c '[.failed, .return_code]' "$STATE")" = '[true,-15]'
 check "external kill: last_message names the signal" sh -c "jq -r .last_message.message '$STATE' | grep -q 'killed by signal 15 (SIGTERM)'"
 finish
