@@ -50,9 +50,17 @@ HARNESS_BOOT_TIMEOUT=${HARNESS_BOOT_TIMEOUT:-60}
 
 harness_log() { echo "harness: $*" >&2; }
 
-# Host cgroup mounts under /sys/fs/cgroup: "TYPE MOUNTPOINT OPTIONS" lines.
+# The cgroup hierarchies to hand to systemd: "TYPE HOST-MOUNTPOINT
+# NAMESPACE-MOUNTPOINT OPTIONS" lines. Normally the host's layout as it is;
+# HARNESS_CGROUP=unified boots systemd on cgroup2 alone (a hybrid host's
+# /sys/fs/cgroup/unified mounted on /sys/fs/cgroup), to try the layout of a
+# cgroup2-only host on a hybrid one (no cpu controller there, though).
 harness_cgroup_mounts() {
-    awk '($3 == "cgroup" || $3 == "cgroup2") && $2 ~ "^/sys/fs/cgroup" { print $3, $2, $4 }' /proc/self/mounts
+    if [ "${HARNESS_CGROUP:-}" = unified ]; then
+        awk '$3 == "cgroup2" && $2 ~ "^/sys/fs/cgroup" { print $3, $2, "/sys/fs/cgroup", $4; exit }' /proc/self/mounts
+    else
+        awk '($3 == "cgroup" || $3 == "cgroup2") && $2 ~ "^/sys/fs/cgroup" { print $3, $2, $2, $4 }' /proc/self/mounts
+    fi
 }
 
 harness_units() {
@@ -105,10 +113,10 @@ i=3; for d in $HARNESS_SHARE; do
 done
 mount --bind "$HARNESS_DIR/etc" /etc/systemd/system
 # Cgroup hierarchies rooted at our cgroup namespace.
-if [ "$(stat -f -c %T /sys/fs/cgroup)" = tmpfs ]; then
+if ! grep -q " /sys/fs/cgroup " "$HARNESS_DIR/cgroup-mounts"; then
     mount -t tmpfs -o mode=755,nosuid,nodev,noexec tmpfs /sys/fs/cgroup
 fi
-while read -r type dir opts; do
+while read -r type host dir opts; do
     mkdir -p "$dir"
     mount -t "$type" -o "$opts" "$type" "$dir"
 done <"$HARNESS_DIR/cgroup-mounts"
@@ -140,8 +148,15 @@ harness_start() {
     harness_cgroup_mounts >"$HARNESS_DIR/cgroup-mounts"
     # A cgroup of our own in every hierarchy; on cgroup2, hand down the
     # controllers the parent offers so systemd can use them.
-    local type dir opts
-    while read -r type dir opts; do
+    local type dir nsdir opts
+    while read -r type dir nsdir opts; do
+        # cgroup2: make the parent's controllers (cpu!) available to ours.
+        if [ "$type" = cgroup2 ]; then
+            for c in $(cat "$dir/cgroup.controllers"); do
+                grep -qw "$c" "$dir/cgroup.subtree_control" ||
+                    echo "+$c" >"$dir/cgroup.subtree_control" 2>/dev/null || true
+            done
+        fi
         mkdir "$dir/$HARNESS_CG"
         # v1 cpuset: a new cgroup has no cpus/mems until given its parent's.
         if [ -e "$dir/cpuset.cpus" ]; then
@@ -150,7 +165,7 @@ harness_start() {
         fi
     done <"$HARNESS_DIR/cgroup-mounts"
     (
-        while read -r type dir opts; do
+        while read -r type dir nsdir opts; do
             echo "$BASHPID" >"$dir/$HARNESS_CG/cgroup.procs"
         done <"$HARNESS_DIR/cgroup-mounts"
         export HARNESS_DIR HARNESS_INIT=$init HARNESS_SHARE="$HARNESS_DIR ${HARNESS_SHARE:-}"
@@ -197,7 +212,7 @@ harness_rmdir_cgroup() {
 }
 
 harness_stop() {
-    local rc=$? type dir opts
+    local rc=$? type dir nsdir opts
     trap - EXIT
     [ -n "${HARNESS_DIR:-}" ] || return $rc
     if [ -n "${HARNESS_PID:-}" ]; then
@@ -207,7 +222,7 @@ harness_stop() {
         kill -KILL "$HARNESS_UNSHARE" 2>/dev/null || true
         wait "$HARNESS_UNSHARE" 2>/dev/null || true
     fi
-    while read -r type dir opts; do
+    while read -r type dir nsdir opts; do
         harness_rmdir_cgroup "$dir/$HARNESS_CG" || true
     done <"$HARNESS_DIR/cgroup-mounts"
     rm -rf "$HARNESS_DIR"

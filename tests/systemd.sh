@@ -102,7 +102,8 @@ if harness_exec test -e "/sys/fs/cgroup/cpu/$cg/cpu.cfs_quota_us"; then
     quota=$(harness_exec cat "/sys/fs/cgroup/cpu/$cg/cpu.cfs_quota_us" "/sys/fs/cgroup/cpu/$cg/cpu.cfs_period_us" | tr '\n' ' ')
     [ "$quota" = "50000 100000 " ] || fail "cgroup v1 quota/period is '$quota'"
 else
-    quota=$(harness_exec cat "/sys/fs/cgroup/$cg/cpu.max")
+    quota=$(harness_exec cat "/sys/fs/cgroup/$cg/cpu.max") ||
+        fail "no cpu.max in $cg: the booted systemd has no cpu controller (controllers: $(harness_exec cat /sys/fs/cgroup/cgroup.controllers 2>&1))"
     [ "$quota" = "50000 100000" ] || fail "cgroup v2 cpu.max is '$quota'"
 fi
 echo "quota file: $quota"
