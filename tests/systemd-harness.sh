@@ -46,7 +46,7 @@
 #   kernel then kills the whole pid namespace) and removes the harness
 #   cgroups depth first.
 
-HARNESS_BOOT_TIMEOUT=${HARNESS_BOOT_TIMEOUT:-60}
+HARNESS_BOOT_TIMEOUT=${HARNESS_BOOT_TIMEOUT:-120}
 
 harness_log() { echo "harness: $*" >&2; }
 

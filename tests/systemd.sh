@@ -23,7 +23,7 @@ cat >"$SCRATCH/engine" <<'EOF'
 echo "engine: uid=$(id -u) gid=$(id -g) FOO=$FOO args=$*"
 case ${MODE:-sleep} in
     gate) i=0; while [ ! -e "$GATE" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done ;;
-    spin) end=$(( $(date +%s) + ${SECS:-3} )); while [ "$(date +%s)" -lt $end ]; do :; done ;;
+    spin) end=$(( $(date +%s) + 60 )); while [ ! -e "$GATE" ] && [ "$(date +%s)" -lt $end ]; do :; done ;;
     selfkill) kill -9 $$ ;;
     *) sleep "${SECS:-1}" ;;
 esac
@@ -93,7 +93,7 @@ for i in 1 2 3; do
 done
 
 echo "== [${SECONDS}s] CPU quota set while running"
-run cpu --cpu 50 --cpu-after 0.3 --env MODE=spin --env SECS=4 -- "$SCRATCH/engine"
+run cpu --cpu 50 --cpu-after 0.3 --env MODE=spin --env GATE="$SCRATCH/cpu.gate" -- "$SCRATCH/engine"
 wait_event "$SCRATCH/cpu.out" cpu
 [ "$(json "$(event "$SCRATCH/cpu.out" cpu)" result)" = 0 ] || fail "set_cpu: $(event "$SCRATCH/cpu.out" cpu)"
 [ "$(show cpu CPUQuotaPerSecUSec)" = 500ms ] || fail "CPUQuotaPerSecUSec is $(show cpu CPUQuotaPerSecUSec)"
@@ -107,6 +107,7 @@ else
     [ "$quota" = "50000 100000" ] || fail "cgroup v2 cpu.max is '$quota'"
 fi
 echo "quota file: $quota"
+touch "$SCRATCH/cpu.gate"
 finish cpu
 [ "$rc" = 0 ] || fail "cpu run gave return_code $rc"
 
