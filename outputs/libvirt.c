@@ -1,5 +1,57 @@
-/* EXT: convert into a libvirt storage pool (-o libvirt [-oc URI] -os POOL). */
+/* EXT: convert into a libvirt storage pool (-o libvirt [-oc URI] -os POOL).
+ * Before anything starts, the pool is looked up through libvirt: it must
+ * exist and be active, or the conversion would fail after the copy. */
+#include <errno.h>
+#include <stdio.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
 #include "outputs/output.h"
+
+#define LIBVIRT_DEFAULT_URI "qemu:///system"
+
+static void silence(void *userdata, virErrorPtr err)
+{
+}
+
+static const char *last_error(void)
+{
+    virErrorPtr e = virGetLastError();
+    return e && e->message ? e->message : "unknown libvirt error";
+}
+
+static int pool_check(const char *uri, const char *name, char **error)
+{
+    virConnectPtr conn = virConnectOpenReadOnly(uri);
+    int r = 0;
+
+    if (!conn) {
+        if (asprintf(error, "\"libvirt_uri\": cannot connect to %s: %s", uri, last_error()) < 0)
+            *error = NULL;
+        return -ECONNREFUSED;
+    }
+    virStoragePoolPtr pool = virStoragePoolLookupByName(conn, name);
+    if (!pool) {
+        if (asprintf(error, "\"libvirt_pool\": there is no storage pool \"%s\" at %s", name, uri) < 0)
+            *error = NULL;
+        r = -ENOENT;
+    } else if (virStoragePoolIsActive(pool) != 1) {
+        if (asprintf(error, "\"libvirt_pool\": the storage pool \"%s\" at %s is not active", name, uri) < 0)
+            *error = NULL;
+        r = -ENXIO;
+    }
+    if (pool)
+        virStoragePoolFree(pool);
+    virConnectClose(conn);
+    return r;
+}
+
+static int libvirt_prepare(struct conversion *c, char **error)
+{
+    virSetErrorFunc(NULL, silence);
+    return pool_check(c->cfg.libvirt_uri ? c->cfg.libvirt_uri : LIBVIRT_DEFAULT_URI,
+                      c->cfg.libvirt_pool, error);
+}
 
 static int libvirt_append_args(const struct conversion *c, struct strv *argv, char **error)
 {
@@ -20,5 +72,6 @@ const struct output_ops output_libvirt = {
     .name = "libvirt",
     .log_dir = "/tmp",
     .identity = IDENTITY_CALLER,
+    .prepare = libvirt_prepare,
     .append_args = libvirt_append_args,
 };

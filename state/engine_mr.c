@@ -38,7 +38,7 @@ static void apply_record(struct engine_parser *p, struct json_object *o)
         log_info("engine info: %.*s", shown, msg);
 }
 
-void engine_mr_record(struct engine_parser *p, const char *rec, size_t len)
+void engine_mr_record(struct engine_parser *p, const char *rec, size_t len, struct scan_window *w)
 {
     while (len > 0 && (*rec == ' ' || *rec == '\t')) {
         rec++;
@@ -47,6 +47,8 @@ void engine_mr_record(struct engine_parser *p, const char *rec, size_t len)
     if (len == 0 || *rec != '{')
         return;                    /* not a JSON object: ignored */
 
+    if (!p->tok && !(p->tok = json_tokener_new()))
+        return;
     json_tokener_reset(p->tok);
     struct json_object *o = json_tokener_parse_ex(p->tok, rec, (int)len);
     if (!o)

@@ -5,13 +5,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include <json-c/json.h>
 
 #include "state/engine_parser.h"
 
 /* The bytes of one log since its last record separator. */
 struct record_stream {
-    char *buf;                     /* ENGINE_PARSER_MAX_RECORD bytes */
+    char *buf;                     /* ENGINE_PARSER_MAX_RECORD bytes, once needed */
     size_t len;
     bool overlong;                 /* the record outgrew buf: tail skipped */
 };
@@ -19,12 +20,13 @@ struct record_stream {
 struct engine_parser {
     struct conversion_state *state;
     struct record_stream v2v, mr;
-    struct json_tokener *tok;      /* reused for every mr record */
+    struct json_tokener *tok;      /* reused for every mr record, once needed */
 
     size_t current;                /* "Copying disk N/M": N, 0 = none yet */
     size_t cur_index;              /* the `disks` entry progress goes to */
     bool cur_path_known;           /* the engine named current's source */
-    size_t *copy_entry;            /* per copy number-1: its `disks` entry */
+    /* Per copy number N: its `disks` entry + 1 (0: entry N-1, copy order). */
+    size_t copy_entry[STATE_MAX_DISKS];
 
     /* ssh input: source paths in the order the engine reported them. */
     char **reported;
@@ -36,8 +38,30 @@ struct engine_parser {
     bool mr_error_seen;
 };
 
-void engine_v2v_record(struct engine_parser *p, const char *rec, size_t len);
-void engine_mr_record(struct engine_parser *p, const char *rec, size_t len);
+/* The buffer a record lies in, with the cached next positions of a few
+ * bytes the record handler looks for inside records. Searching the whole
+ * buffer once per byte value (memchr from the last hit) instead of once
+ * per record keeps short records cheap. pos NULL = not searched yet. */
+#define ENGINE_PIVOTS 3
+struct scan_window {
+    const char *end;
+    const char *pivot[ENGINE_PIVOTS];
+};
+
+/* Next occurrence of c at or after `from` inside [from, rec_end), or NULL. */
+static inline const char *window_find(struct scan_window *w, int k, char c, const char *from,
+                                      const char *rec_end)
+{
+    const char *pos = w->pivot[k];
+    if (!pos || pos < from) {
+        pos = from < w->end ? memchr(from, c, (size_t)(w->end - from)) : NULL;
+        w->pivot[k] = pos = pos ? pos : w->end;
+    }
+    return pos < rec_end ? pos : NULL;
+}
+
+void engine_v2v_record(struct engine_parser *p, const char *rec, size_t len, struct scan_window *w);
+void engine_mr_record(struct engine_parser *p, const char *rec, size_t len, struct scan_window *w);
 /* The v2v log's error becomes last_message unless the mr log gave one. */
 void engine_apply_v2v_error(struct engine_parser *p);
 

@@ -8,25 +8,23 @@
 
 #include "state/engine_parser-internal.h"
 
-typedef void (*record_fn)(struct engine_parser *p, const char *rec, size_t len);
+typedef void (*record_fn)(struct engine_parser *p, const char *rec, size_t len,
+                          struct scan_window *w);
+
+/* A record handed over from our own buffer: its own scan window. */
+static void call_buffered(struct engine_parser *p, record_fn fn, const char *rec, size_t len)
+{
+    struct scan_window w = { .end = rec + len };
+    fn(p, rec, len, &w);
+}
 
 struct engine_parser *engine_parser_new(struct conversion_state *state)
 {
-    struct engine_parser *np = calloc(1, sizeof *np);
-    if (!np)
+    struct engine_parser *p = calloc(1, sizeof *p);
+    if (!p)
         return NULL;
-    np->state = state;
-    np->v2v.buf = malloc(ENGINE_PARSER_MAX_RECORD);
-    np->mr.buf = malloc(ENGINE_PARSER_MAX_RECORD);
-    np->copy_entry = malloc(STATE_MAX_DISKS * sizeof *np->copy_entry);
-    np->tok = json_tokener_new();
-    if (!np->v2v.buf || !np->mr.buf || !np->copy_entry || !np->tok) {
-        engine_parser_free(np);
-        return NULL;
-    }
-    for (size_t i = 0; i < STATE_MAX_DISKS; i++)
-        np->copy_entry[i] = i;
-    return np;
+    p->state = state;
+    return p;
 }
 
 void engine_parser_free(struct engine_parser *p)
@@ -35,7 +33,6 @@ void engine_parser_free(struct engine_parser *p)
         return;
     free(p->v2v.buf);
     free(p->mr.buf);
-    free(p->copy_entry);
     if (p->tok)
         json_tokener_free(p->tok);
     for (size_t i = 0; i < p->n_reported; i++)
@@ -49,6 +46,13 @@ void engine_parser_free(struct engine_parser *p)
 /* Keep the start of a partial record, never more than the cap. */
 static void stream_keep(struct record_stream *st, const char *buf, size_t len)
 {
+    if (!st->buf) {
+        st->buf = malloc(ENGINE_PARSER_MAX_RECORD);
+        if (!st->buf) {
+            st->overlong = true;   /* out of memory: the record is lost */
+            return;
+        }
+    }
     size_t room = ENGINE_PARSER_MAX_RECORD - st->len;
     if (len > room) {
         len = room;
@@ -79,6 +83,7 @@ static void stream_feed(struct engine_parser *p, struct record_stream *st,
 {
     const char *q = buf, *end = buf + len;
     const char *nl = NULL, *cr = NULL;
+    struct scan_window w = { .end = end };
 
     while (q < end) {
         nl = next_sep(nl, q, end, '\n');
@@ -90,10 +95,10 @@ static void stream_feed(struct engine_parser *p, struct record_stream *st,
             return;
         }
         if (st->len == 0 && !st->overlong) {
-            fn(p, q, n < ENGINE_PARSER_MAX_RECORD ? n : ENGINE_PARSER_MAX_RECORD);
+            fn(p, q, n < ENGINE_PARSER_MAX_RECORD ? n : ENGINE_PARSER_MAX_RECORD, &w);
         } else {
             stream_keep(st, q, n);
-            fn(p, st->buf, st->len);
+            call_buffered(p, fn, st->buf, st->len);
             stream_reset(st);
         }
         q = sep + 1;
@@ -103,7 +108,7 @@ static void stream_feed(struct engine_parser *p, struct record_stream *st,
 static void stream_flush(struct engine_parser *p, struct record_stream *st, record_fn fn)
 {
     if (st->len > 0 || st->overlong)
-        fn(p, st->buf, st->len);
+        call_buffered(p, fn, st->buf, st->len);
     stream_reset(st);
 }
 

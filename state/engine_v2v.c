@@ -49,7 +49,7 @@ static void map_current(struct engine_parser *p, const char *path, size_t len)
     if (p->current == 0 || len == 0)
         return;
     p->cur_index = state_map_disk_path(p->state, p->current - 1, path, len);
-    p->copy_entry[p->current - 1] = p->cur_index;
+    p->copy_entry[p->current - 1] = p->cur_index + 1;
     p->cur_path_known = true;
 }
 
@@ -70,13 +70,13 @@ static void copying_disk(struct engine_parser *p, const char *r, size_t n)
     state_set_disk_count(s, (int)count);
     /* The engine moved on: every disk copied before this one is done. */
     for (size_t k = 0; k + 1 < num; k++) {
-        size_t e = p->copy_entry[k];
+        size_t e = p->copy_entry[k] ? p->copy_entry[k] - 1 : k;
         if (e < s->n_disks && s->disks[e].progress < 100)
             state_set_disk_progress(s, e, 100);
     }
     p->current = num;
     p->cur_index = num - 1;
-    p->copy_entry[num - 1] = num - 1;
+    p->copy_entry[num - 1] = 0;
     p->cur_path_known = false;
     if (num - 1 < p->n_reported)
         map_current(p, p->reported[num - 1], p->reported_len[num - 1]);
@@ -333,21 +333,23 @@ static size_t quoted_uuid(const char *r, size_t n, size_t i, char q)
 }
 
 /* Lines that carry their match somewhere inside: found by a rare byte
- * (memchr), then checked around it. */
-static void contained(struct engine_parser *p, const char *r, size_t n)
+ * (cached per input buffer, see scan_window), then checked around it. */
+enum { PIVOT_BRACKET, PIVOT_QUOTE, PIVOT_ANGLE };
+
+static void contained(struct engine_parser *p, const char *r, size_t n, struct scan_window *w)
 {
     static const char opening[] = "Opening file ";
     static const char disk_id[] = "disk.id = ";
     static const char vsys[] = "<VirtualSystem ovf:id=";
     const char *end = r + n, *c;
 
-    for (c = r; (c = memchr(c, '[', (size_t)(end - c))); c++)
+    for (c = r; (c = window_find(w, PIVOT_BRACKET, '[', c, end)); c++)
         if ((size_t)(c - r) >= sizeof opening - 1 &&
             memcmp(c - (sizeof opening - 1), LIT(opening)) == 0) {
             opening_file(p, r, n, (size_t)(c - r));
             return;
         }
-    for (c = r; (c = memchr(c, '\'', (size_t)(end - c))); c++)
+    for (c = r; (c = window_find(w, PIVOT_QUOTE, '\'', c, end)); c++)
         if ((size_t)(c - r) >= sizeof disk_id - 1 &&
             memcmp(c - (sizeof disk_id - 1), LIT(disk_id)) == 0) {
             size_t i = (size_t)(c - r) + 1, len = quoted_uuid(r, n, i, '\'');
@@ -355,7 +357,7 @@ static void contained(struct engine_parser *p, const char *r, size_t n)
                 state_add_disk_id(p->state, r + i, len);
             return;
         }
-    for (c = r; (c = memchr(c, '<', (size_t)(end - c))); c++)
+    for (c = r; (c = window_find(w, PIVOT_ANGLE, '<', c, end)); c++)
         if (has_prefix(c, (size_t)(end - c), LIT(vsys))) {
             size_t i = (size_t)(c - r) + sizeof vsys - 1;
             if (i < n && (r[i] == '\'' || r[i] == '"')) {
@@ -395,7 +397,7 @@ void engine_apply_v2v_error(struct engine_parser *p)
 
 /* ---- dispatch ------------------------------------------------------ */
 
-void engine_v2v_record(struct engine_parser *p, const char *r, size_t n)
+void engine_v2v_record(struct engine_parser *p, const char *r, size_t n, struct scan_window *w)
 {
     if (n == 0)
         return;
@@ -421,5 +423,5 @@ void engine_v2v_record(struct engine_parser *p, const char *r, size_t n)
     }
     if (nbdcopy_progress(p, r, n))
         return;
-    contained(p, r, n);
+    contained(p, r, n, w);
 }

@@ -1,5 +1,5 @@
 # Sources of state/ (append to WRAPPER_SOURCES)
-list(APPEND WRAPPER_SOURCES
+set(V2VW_STATE_SOURCES
   state/utf8.c
   state/state.c
   state/state_json.c
@@ -8,3 +8,4 @@ list(APPEND WRAPPER_SOURCES
   state/engine_v2v.c
   state/engine_mr.c
 )
+list(APPEND WRAPPER_SOURCES ${V2VW_STATE_SOURCES})

@@ -175,10 +175,8 @@ int main(int argc, char **argv)
     add_timer(&d, kill_after, on_kill_timer);
     r = sd_event_loop(d.event);
 
-#ifdef HAVE_THROTTLE_NEW_FOR_CGROUP
     if (throttle)
         throttle_free(throttle);
-#endif
     d.runner->free(d.runner);
     sd_event_unref(d.event);
     strv_free(&env);

@@ -2,9 +2,6 @@
 # (tests/systemd-harness.sh). Root only; skipped (77) otherwise.
 add_executable(systemd-runner-driver tests/systemd-runner-driver.c)
 target_link_libraries(systemd-runner-driver PRIVATE v2vw)
-if(V2VW_HAVE_THROTTLE_NEW_FOR_CGROUP)
-  target_compile_definitions(systemd-runner-driver PRIVATE HAVE_THROTTLE_NEW_FOR_CGROUP=1)
-endif()
 
 v2vw_shell_test(systemd-runner tests/systemd.sh)
 set_tests_properties(systemd-runner PROPERTIES TIMEOUT 600 LABELS root)

@@ -47,8 +47,8 @@ expect_argv "vddk to local" \
     "$(input_local 'del(.source_path) | .transport_method = "vddk" | .vm_name = "My VM" | .vmware_uri = "esx://root@esx.example.com?no_verify=1" | .vmware_password = "pw1" | .vmware_fingerprint = "'$FP'"')" \
     "$BASE My VM --root first --machine-readable=file:MR -i libvirt -ic esx://root@esx.example.com?no_verify=1 -it vddk -io vddk-libdir=/opt/vmware-vix-disklib-distrib -io vddk-thumbprint=$FP --password-file SECRETS/vmware-password -o local -os S/out -of raw"
 expect_argv "libvirt input with password to a pool" \
-    "$(input_local 'del(.source_path) | del(.local_storage) | .transport_method = "libvirt" | .source_uri = "xen+ssh://root@xen.example.com" | .source_password = "pw2" | .libvirt_pool = "default" | .libvirt_uri = "qemu:///system"')" \
-    "$BASE testvm --root first --machine-readable=file:MR -i libvirt -ic xen+ssh://root@xen.example.com --password-file SECRETS/source-password -o libvirt -oc qemu:///system -os default -of raw"
+    "$(input_local 'del(.source_path) | del(.local_storage) | .transport_method = "libvirt" | .source_uri = "xen+ssh://root@xen.example.com" | .source_password = "pw2" | .libvirt_pool = "default-pool" | .libvirt_uri = "test:///default"')" \
+    "$BASE testvm --root first --machine-readable=file:MR -i libvirt -ic xen+ssh://root@xen.example.com --password-file SECRETS/source-password -o libvirt -oc test:///default -os default-pool -of raw"
 expect_argv "ova" \
     "$(input_local '.transport_method = "ova"')" \
     "$BASE S/disk.img --root first --machine-readable=file:MR -i ova -on testvm -o local -os S/out -of raw"

@@ -30,7 +30,7 @@ bad "not JSON" "hello" "not valid JSON"
 bad "truncated" '{"vm_name": "x"' "unexpected end of input"
 bad "array" '[1,2]' "must be one JSON object"
 bad "string" '"vm"' "must be one JSON object"
-bad "trailing data" '{"vm_name":"x"} {"a":1}' "data after the JSON object"
+bad "trailing data" '{"vm_name":"x"} {"a":1}' "not valid JSON"
 bad "single quotes" "{'vm_name':'x'}" "not valid JSON"
 bad "trailing comma" '{"vm_name":"x",}' "not valid JSON"
 printf '{"vm_name":"\xff\xfe"}' > "$SCRATCH/input.json"; expect_error "invalid UTF-8" "not valid JSON"
@@ -72,10 +72,12 @@ bad_jq "local_storage relative" '.local_storage = "out"' '"local_storage" must b
 bad_jq "local_storage missing dir" '.local_storage = "/nonexistent-dir"' '"local_storage": /nonexistent-dir is not a directory'
 bad_jq "osp unsupported" 'del(.local_storage) | .osp_environment = {}' '"osp_environment"'
 bad_jq "kubevirt unsupported" 'del(.local_storage) | .daemonize = false' 'Kubernetes'
+bad_jq "libvirt pool missing (libvirt test driver)" 'del(.local_storage) | .libvirt_pool = "nosuchpool" | .libvirt_uri = "test:///default"' '"libvirt_pool": there is no storage pool "nosuchpool" at test:///default'
+bad_jq "libvirt uri unreachable" 'del(.local_storage) | .libvirt_pool = "p" | .libvirt_uri = "nosuchdriver:///x"' '"libvirt_uri": cannot connect to nosuchdriver:///x'
 bad_jq "ssh vm_name not a URI" '.transport_method = "ssh"' '"vm_name" must be an ssh:// URI'
 bad_jq "export domain form" 'del(.local_storage) | .export_domain = "nfs-server"' '"export_domain" must be an NFS export'
 bad_jq "rhv_url without password" 'del(.local_storage) | .rhv_url = "https://e/ovirt-engine/api"' '"rhv_password" is required'
-bad_jq "rhv_url not a URL" 'del(.local_storage) | .rhv_url = "engine"' '"rhv_url" must be an http:// or https:// URL'
+bad_jq "rhv_url not a URL" 'del(.local_storage) | .rhv_url = "engine" | .rhv_password = "p" | .rhv_cluster = "c" | .rhv_storage = "s"' '"rhv_url" must be an http:// or https:// URL'
 printf '%s' "$VDDK" | jq 'del(.vmware_password)' > "$SCRATCH/input.json"; expect_error "vddk without password" '"vmware_password" is required'
 printf '%s' "$VDDK" | jq '.vmware_fingerprint = "abc"' > "$SCRATCH/input.json"; expect_error "vddk bad fingerprint" '"vmware_fingerprint" must be a SHA1 thumbprint'
 printf '%s' "$VDDK" | jq 'del(.vmware_uri)' > "$SCRATCH/input.json"; expect_error "vddk without uri" '"vmware_uri" is required'

@@ -1,2 +1,12 @@
 # Sources of throttle/ (append to WRAPPER_SOURCES)
-list(APPEND WRAPPER_SOURCES throttle/throttle_request.c)
+list(APPEND WRAPPER_SOURCES
+  throttle/alloc.c
+  throttle/bpf_prog.c
+  throttle/cgroup.c
+  throttle/check.c
+  throttle/leftovers.c
+  throttle/tc.c
+  throttle/throttle.c
+  throttle/throttle_request.c
+  throttle/throttle_watch.c
+)

@@ -239,6 +239,7 @@ static int read_capabilities(const char *engine, char ***out)
     if (!caps.v && strv_push(&caps, "") < 0)
         return -ENOMEM;
     *out = TAKE_PTR(caps.v);
+    caps.n = caps.cap = 0;
     return 0;
 }
 

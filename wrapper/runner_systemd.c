@@ -306,13 +306,11 @@ static void make_throttle(struct systemd_runner *r, const struct engine_command 
         return;
     }
     log_debug("systemd: unit %s runs in cgroup %s", r->unit, cgroup);
-#ifdef HAVE_THROTTLE_NEW_FOR_CGROUP
     _cleanup_free_ char *err = NULL;
     if (throttle_new_for_cgroup(cmd->tag, cgroup, throttle, &err) < 0) {
         log_warning("systemd: network throttling unavailable: %s", err ? err : "unknown error");
         *throttle = NULL;
     }
-#endif
 }
 
 static int sr_start(struct engine_runner *base, sd_event *event, const struct engine_command *cmd,

@@ -7,7 +7,6 @@ list(APPEND WRAPPER_SOURCES
   wrapper/lifecycle.c
   wrapper/log.c
   wrapper/log_follower.c
-  wrapper/pending_stubs.c
   wrapper/privileges.c
   wrapper/runner_direct.c
   wrapper/ssh_agent.c
@@ -19,14 +18,3 @@ list(APPEND WRAPPER_SOURCES
   wrapper/systemd_bus.c
   wrapper/systemd_unit.c
 )
-# throttle_new_for_cgroup comes from the throttle room; until it is merged
-# the systemd runner builds without the network throttle.
-file(GLOB _v2vw_throttle_c ${CMAKE_SOURCE_DIR}/throttle/*.c)
-foreach(_f ${_v2vw_throttle_c})
-  file(STRINGS ${_f} _hit REGEX "^int throttle_new_for_cgroup\\(")
-  if(_hit)
-    set(V2VW_HAVE_THROTTLE_NEW_FOR_CGROUP ON)
-    set_source_files_properties(wrapper/runner_systemd.c PROPERTIES
-      COMPILE_DEFINITIONS HAVE_THROTTLE_NEW_FOR_CGROUP=1)
-  endif()
-endforeach()
