@@ -69,6 +69,8 @@ prop() { echo "$props" | sed -n "s/^$1=//p"; }
 case " $(prop Environment) " in *" FOO=bar "*) ;; *) fail "Environment is '$(prop Environment)'" ;; esac
 [ "$(prop ExecMainPID)" = "$pid" ] || fail "pid $pid != ExecMainPID $(prop ExecMainPID)"
 [ "$pid" -gt 1 ] || fail "pid $pid"
+# The network throttle is made for the unit's own cgroup (cgroup2 is there).
+[ "$(json "$(event "$SCRATCH/props.out" started)" throttle)" = True ] || fail "no throttle for the unit's cgroup"
 [ "$(prop Description)" = "virt-v2v conversion of driver-vm" ] || fail "Description"
 [ "$(prop KillMode)" = mixed ] || fail "KillMode is $(prop KillMode)"
 [ "$(prop CollectMode)" = inactive-or-failed ] || fail "CollectMode is $(prop CollectMode)"
