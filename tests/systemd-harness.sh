@@ -47,6 +47,8 @@
 #   cgroups depth first.
 
 HARNESS_BOOT_TIMEOUT=${HARNESS_BOOT_TIMEOUT:-120}
+# HARNESS_SHARE: extra host directories (e.g. a test's scratch dir under
+# /tmp) to see at the same path inside; set it before harness_start.
 
 harness_log() { echo "harness: $*" >&2; }
 
@@ -77,9 +79,12 @@ EOF
     printf '[Unit]\nDefaultDependencies=no\n' >"$etc/dbus.service.d/harness.conf"
     printf '[Unit]\nDefaultDependencies=no\n' >"$etc/dbus.socket.d/harness.conf"
     # Everything the default dependencies of a service would start.
-    for u in $(cd /lib/systemd/system && ls sysinit.target.wants sockets.target.wants \
-                   timers.target.wants multi-user.target.wants getty.target.wants 2>/dev/null |
-                   grep -v -e : -e '^dbus\.' | sort -u) \
+    local wanted=() f
+    for f in /lib/systemd/system/{sysinit,sockets,timers,multi-user,getty}.target.wants/*; do
+        [ -e "$f" ] || [ -L "$f" ] || continue
+        case ${f##*/} in dbus.*) ;; *) wanted+=("${f##*/}") ;; esac
+    done
+    for u in "${wanted[@]}" \
              systemd-journald.service systemd-journald.socket systemd-journald-dev-log.socket \
              systemd-journald-audit.socket systemd-journal-flush.service \
              systemd-udevd.service systemd-udevd-control.socket systemd-udevd-kernel.socket \
@@ -148,8 +153,8 @@ harness_start() {
     harness_cgroup_mounts >"$HARNESS_DIR/cgroup-mounts"
     # A cgroup of our own in every hierarchy; on cgroup2, hand down the
     # controllers the parent offers so systemd can use them.
-    local type dir nsdir opts
-    while read -r type dir nsdir opts; do
+    local type dir
+    while read -r type dir _; do
         # cgroup2: make the parent's controllers (cpu!) available to ours.
         if [ "$type" = cgroup2 ]; then
             for c in $(cat "$dir/cgroup.controllers"); do
@@ -165,7 +170,7 @@ harness_start() {
         fi
     done <"$HARNESS_DIR/cgroup-mounts"
     (
-        while read -r type dir nsdir opts; do
+        while read -r type dir _; do
             echo "$BASHPID" >"$dir/$HARNESS_CG/cgroup.procs"
         done <"$HARNESS_DIR/cgroup-mounts"
         export HARNESS_DIR HARNESS_INIT=$init HARNESS_SHARE="$HARNESS_DIR ${HARNESS_SHARE:-}"
@@ -202,9 +207,9 @@ harness_exec() {
 }
 
 harness_rmdir_cgroup() {
-    local d=$1 i
+    local d=$1
     [ -d "$d" ] || return 0
-    for i in 1 2 3 4 5 6 7 8 9 10; do
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
         find "$d" -depth -type d -exec rmdir {} + 2>/dev/null && return 0
         sleep 0.1
     done
@@ -212,7 +217,7 @@ harness_rmdir_cgroup() {
 }
 
 harness_stop() {
-    local rc=$? type dir nsdir opts
+    local rc=$? type dir
     trap - EXIT
     [ -n "${HARNESS_DIR:-}" ] || return $rc
     if [ -n "${HARNESS_PID:-}" ]; then
@@ -222,7 +227,7 @@ harness_stop() {
         kill -KILL "$HARNESS_UNSHARE" 2>/dev/null || true
         wait "$HARNESS_UNSHARE" 2>/dev/null || true
     fi
-    while read -r type dir nsdir opts; do
+    while read -r type dir _; do
         harness_rmdir_cgroup "$dir/$HARNESS_CG" || true
     done <"$HARNESS_DIR/cgroup-mounts"
     rm -rf "$HARNESS_DIR"
@@ -234,6 +239,7 @@ harness_stop() {
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     set -u
     HARNESS_STATE=${HARNESS_STATE:-/run/v2vw-harness.env}
+    # shellcheck disable=SC1090
     case ${1:-} in
         start)
             harness_start || exit 1

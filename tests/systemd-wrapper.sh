@@ -12,6 +12,7 @@ touch "$SCRATCH/disk.img"
 check "--check-systemd fails when V2VW_NO_SYSTEMD=1" sh -c \
     "V2VW_NO_SYSTEMD=1 '$WRAPPER' --check-systemd | grep -q 'V2VW_NO_SYSTEMD=1 is set'"
 
+# shellcheck disable=SC2034  # read by systemd-harness.sh
 HARNESS_SHARE=$SCRATCH
 . "$TESTS_DIR/systemd-harness.sh"
 echo "== [${SECONDS}s] boot"

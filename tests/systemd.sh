@@ -13,6 +13,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 # A marker in the host's /tmp that a booted systemd must not remove.
 marker=$(mktemp /tmp/v2vw-marker.XXXXXX)
 chmod 755 "$SCRATCH"
+# shellcheck disable=SC2034  # read by systemd-harness.sh
 HARNESS_SHARE=$SCRATCH
 . "$TESTS_DIR/systemd-harness.sh"
 harness_start
