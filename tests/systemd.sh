@@ -17,7 +17,7 @@ chmod 755 "$SCRATCH"
 HARNESS_SHARE=$SCRATCH
 . "$TESTS_DIR/systemd-harness.sh"
 harness_start
-trap 'harness_stop; rm -f "$marker"' EXIT
+trap 'rm -f "$marker"; harness_stop' EXIT
 
 cat >"$SCRATCH/engine" <<'EOF'
 #!/bin/sh
