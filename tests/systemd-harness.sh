@@ -46,13 +46,23 @@
 #   kernel then kills the whole pid namespace) and removes the harness
 #   cgroups depth first.
 
-HARNESS_BOOT_TIMEOUT=${HARNESS_BOOT_TIMEOUT:-60}
+HARNESS_BOOT_TIMEOUT=${HARNESS_BOOT_TIMEOUT:-120}
+# HARNESS_SHARE: extra host directories (e.g. a test's scratch dir under
+# /tmp) to see at the same path inside; set it before harness_start.
 
 harness_log() { echo "harness: $*" >&2; }
 
-# Host cgroup mounts under /sys/fs/cgroup: "TYPE MOUNTPOINT OPTIONS" lines.
+# The cgroup hierarchies to hand to systemd: "TYPE HOST-MOUNTPOINT
+# NAMESPACE-MOUNTPOINT OPTIONS" lines. Normally the host's layout as it is;
+# HARNESS_CGROUP=unified boots systemd on cgroup2 alone (a hybrid host's
+# /sys/fs/cgroup/unified mounted on /sys/fs/cgroup), to try the layout of a
+# cgroup2-only host on a hybrid one (no cpu controller there, though).
 harness_cgroup_mounts() {
-    awk '($3 == "cgroup" || $3 == "cgroup2") && $2 ~ "^/sys/fs/cgroup" { print $3, $2, $4 }' /proc/self/mounts
+    if [ "${HARNESS_CGROUP:-}" = unified ]; then
+        awk '$3 == "cgroup2" && $2 ~ "^/sys/fs/cgroup" { print $3, $2, "/sys/fs/cgroup", $4; exit }' /proc/self/mounts
+    else
+        awk '($3 == "cgroup" || $3 == "cgroup2") && $2 ~ "^/sys/fs/cgroup" { print $3, $2, $2, $4 }' /proc/self/mounts
+    fi
 }
 
 harness_units() {
@@ -69,9 +79,12 @@ EOF
     printf '[Unit]\nDefaultDependencies=no\n' >"$etc/dbus.service.d/harness.conf"
     printf '[Unit]\nDefaultDependencies=no\n' >"$etc/dbus.socket.d/harness.conf"
     # Everything the default dependencies of a service would start.
-    for u in $(cd /lib/systemd/system && ls sysinit.target.wants sockets.target.wants \
-                   timers.target.wants multi-user.target.wants getty.target.wants 2>/dev/null |
-                   grep -v -e : -e '^dbus\.' | sort -u) \
+    local wanted=() f
+    for f in /lib/systemd/system/{sysinit,sockets,timers,multi-user,getty}.target.wants/*; do
+        [ -e "$f" ] || [ -L "$f" ] || continue
+        case ${f##*/} in dbus.*) ;; *) wanted+=("${f##*/}") ;; esac
+    done
+    for u in "${wanted[@]}" \
              systemd-journald.service systemd-journald.socket systemd-journald-dev-log.socket \
              systemd-journald-audit.socket systemd-journal-flush.service \
              systemd-udevd.service systemd-udevd-control.socket systemd-udevd-kernel.socket \
@@ -105,10 +118,10 @@ i=3; for d in $HARNESS_SHARE; do
 done
 mount --bind "$HARNESS_DIR/etc" /etc/systemd/system
 # Cgroup hierarchies rooted at our cgroup namespace.
-if [ "$(stat -f -c %T /sys/fs/cgroup)" = tmpfs ]; then
+if ! grep -q " /sys/fs/cgroup " "$HARNESS_DIR/cgroup-mounts"; then
     mount -t tmpfs -o mode=755,nosuid,nodev,noexec tmpfs /sys/fs/cgroup
 fi
-while read -r type dir opts; do
+while read -r type host dir opts; do
     mkdir -p "$dir"
     mount -t "$type" -o "$opts" "$type" "$dir"
 done <"$HARNESS_DIR/cgroup-mounts"
@@ -140,8 +153,15 @@ harness_start() {
     harness_cgroup_mounts >"$HARNESS_DIR/cgroup-mounts"
     # A cgroup of our own in every hierarchy; on cgroup2, hand down the
     # controllers the parent offers so systemd can use them.
-    local type dir opts
-    while read -r type dir opts; do
+    local type dir
+    while read -r type dir _; do
+        # cgroup2: make the parent's controllers (cpu!) available to ours.
+        if [ "$type" = cgroup2 ]; then
+            for c in $(cat "$dir/cgroup.controllers"); do
+                grep -qw "$c" "$dir/cgroup.subtree_control" ||
+                    echo "+$c" >"$dir/cgroup.subtree_control" 2>/dev/null || true
+            done
+        fi
         mkdir "$dir/$HARNESS_CG"
         # v1 cpuset: a new cgroup has no cpus/mems until given its parent's.
         if [ -e "$dir/cpuset.cpus" ]; then
@@ -150,7 +170,7 @@ harness_start() {
         fi
     done <"$HARNESS_DIR/cgroup-mounts"
     (
-        while read -r type dir opts; do
+        while read -r type dir _; do
             echo "$BASHPID" >"$dir/$HARNESS_CG/cgroup.procs"
         done <"$HARNESS_DIR/cgroup-mounts"
         export HARNESS_DIR HARNESS_INIT=$init HARNESS_SHARE="$HARNESS_DIR ${HARNESS_SHARE:-}"
@@ -187,9 +207,9 @@ harness_exec() {
 }
 
 harness_rmdir_cgroup() {
-    local d=$1 i
+    local d=$1
     [ -d "$d" ] || return 0
-    for i in 1 2 3 4 5 6 7 8 9 10; do
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
         find "$d" -depth -type d -exec rmdir {} + 2>/dev/null && return 0
         sleep 0.1
     done
@@ -197,7 +217,7 @@ harness_rmdir_cgroup() {
 }
 
 harness_stop() {
-    local rc=$? type dir opts
+    local rc=$? type dir
     trap - EXIT
     [ -n "${HARNESS_DIR:-}" ] || return $rc
     if [ -n "${HARNESS_PID:-}" ]; then
@@ -207,7 +227,7 @@ harness_stop() {
         kill -KILL "$HARNESS_UNSHARE" 2>/dev/null || true
         wait "$HARNESS_UNSHARE" 2>/dev/null || true
     fi
-    while read -r type dir opts; do
+    while read -r type dir _; do
         harness_rmdir_cgroup "$dir/$HARNESS_CG" || true
     done <"$HARNESS_DIR/cgroup-mounts"
     rm -rf "$HARNESS_DIR"
@@ -219,6 +239,7 @@ harness_stop() {
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     set -u
     HARNESS_STATE=${HARNESS_STATE:-/run/v2vw-harness.env}
+    # shellcheck disable=SC1090
     case ${1:-} in
         start)
             harness_start || exit 1

@@ -12,6 +12,7 @@ touch "$SCRATCH/disk.img"
 check "--check-systemd fails when V2VW_NO_SYSTEMD=1" sh -c \
     "V2VW_NO_SYSTEMD=1 '$WRAPPER' --check-systemd | grep -q 'V2VW_NO_SYSTEMD=1 is set'"
 
+# shellcheck disable=SC2034  # read by systemd-harness.sh
 HARNESS_SHARE=$SCRATCH
 . "$TESTS_DIR/systemd-harness.sh"
 echo "== [${SECONDS}s] boot"
@@ -70,6 +71,12 @@ echo "== [${SECONDS}s] SIGTERM to the wrapper"
 rm -f "$SCRATCH/gate"
 run_in_systemd "$(input_local)"
 check "SIGTERM: running in the unit" wait_for state_pid_is_unit_pid
+# A throttling file while it runs: CPUQuota on the unit, recorded in the state.
+TFILE=$(jq -r .throttling_file "$SCRATCH/stdout")
+echo '{"cpu": "25%"}' >"$TFILE"
+check "throttling: applied to the state" wait_for sh -c "jq -e '.throttling.cpu == \"25%\"' '$STATE' >/dev/null"
+check "throttling: file consumed" wait_for test ! -e "$TFILE"
+check "throttling: unit CPUQuotaPerSecUSec 250ms" sh -c "$(declare -f harness_exec); HARNESS_PID=$HARNESS_PID harness_exec systemctl show -p CPUQuotaPerSecUSec --value '$UNIT' | grep -qx 250ms"
 WPID=$(harness_exec pgrep -f "^$WRAPPER\$" | head -1)
 check "SIGTERM: wrapper daemon found" test -n "$WPID"
 harness_exec kill -TERM "$WPID"

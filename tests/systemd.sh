@@ -13,17 +13,18 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 # A marker in the host's /tmp that a booted systemd must not remove.
 marker=$(mktemp /tmp/v2vw-marker.XXXXXX)
 chmod 755 "$SCRATCH"
+# shellcheck disable=SC2034  # read by systemd-harness.sh
 HARNESS_SHARE=$SCRATCH
 . "$TESTS_DIR/systemd-harness.sh"
 harness_start
-trap 'harness_stop; rm -f "$marker"' EXIT
+trap 'rm -f "$marker"; harness_stop' EXIT
 
 cat >"$SCRATCH/engine" <<'EOF'
 #!/bin/sh
 echo "engine: uid=$(id -u) gid=$(id -g) FOO=$FOO args=$*"
 case ${MODE:-sleep} in
     gate) i=0; while [ ! -e "$GATE" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done ;;
-    spin) end=$(( $(date +%s) + ${SECS:-3} )); while [ "$(date +%s)" -lt $end ]; do :; done ;;
+    spin) end=$(( $(date +%s) + 60 )); while [ ! -e "$GATE" ] && [ "$(date +%s)" -lt $end ]; do :; done ;;
     selfkill) kill -9 $$ ;;
     *) sleep "${SECS:-1}" ;;
 esac
@@ -69,6 +70,8 @@ prop() { echo "$props" | sed -n "s/^$1=//p"; }
 case " $(prop Environment) " in *" FOO=bar "*) ;; *) fail "Environment is '$(prop Environment)'" ;; esac
 [ "$(prop ExecMainPID)" = "$pid" ] || fail "pid $pid != ExecMainPID $(prop ExecMainPID)"
 [ "$pid" -gt 1 ] || fail "pid $pid"
+# The network throttle is made for the unit's own cgroup (cgroup2 is there).
+[ "$(json "$(event "$SCRATCH/props.out" started)" throttle)" = True ] || fail "no throttle for the unit's cgroup"
 [ "$(prop Description)" = "virt-v2v conversion of driver-vm" ] || fail "Description"
 [ "$(prop KillMode)" = mixed ] || fail "KillMode is $(prop KillMode)"
 [ "$(prop CollectMode)" = inactive-or-failed ] || fail "CollectMode is $(prop CollectMode)"
@@ -93,7 +96,7 @@ for i in 1 2 3; do
 done
 
 echo "== [${SECONDS}s] CPU quota set while running"
-run cpu --cpu 50 --cpu-after 0.3 --env MODE=spin --env SECS=4 -- "$SCRATCH/engine"
+run cpu --cpu 50 --cpu-after 0.3 --env MODE=spin --env GATE="$SCRATCH/cpu.gate" -- "$SCRATCH/engine"
 wait_event "$SCRATCH/cpu.out" cpu
 [ "$(json "$(event "$SCRATCH/cpu.out" cpu)" result)" = 0 ] || fail "set_cpu: $(event "$SCRATCH/cpu.out" cpu)"
 [ "$(show cpu CPUQuotaPerSecUSec)" = 500ms ] || fail "CPUQuotaPerSecUSec is $(show cpu CPUQuotaPerSecUSec)"
@@ -102,10 +105,12 @@ if harness_exec test -e "/sys/fs/cgroup/cpu/$cg/cpu.cfs_quota_us"; then
     quota=$(harness_exec cat "/sys/fs/cgroup/cpu/$cg/cpu.cfs_quota_us" "/sys/fs/cgroup/cpu/$cg/cpu.cfs_period_us" | tr '\n' ' ')
     [ "$quota" = "50000 100000 " ] || fail "cgroup v1 quota/period is '$quota'"
 else
-    quota=$(harness_exec cat "/sys/fs/cgroup/$cg/cpu.max")
+    quota=$(harness_exec cat "/sys/fs/cgroup/$cg/cpu.max") ||
+        fail "no cpu.max in $cg: the booted systemd has no cpu controller (controllers: $(harness_exec cat /sys/fs/cgroup/cgroup.controllers 2>&1))"
     [ "$quota" = "50000 100000" ] || fail "cgroup v2 cpu.max is '$quota'"
 fi
 echo "quota file: $quota"
+touch "$SCRATCH/cpu.gate"
 finish cpu
 [ "$rc" = 0 ] || fail "cpu run gave return_code $rc"
 

@@ -313,6 +313,21 @@ static void make_throttle(struct systemd_runner *r, const struct engine_command 
     }
 }
 
+/* A start that failed: make sure no unit runs on unwatched (a job that timed
+ * out may still start it) and that none lingers; never report an end. */
+static int abandon(struct systemd_runner *r, int error)
+{
+    _cleanup_(sd_bus_error_free) sd_bus_error e1 = SD_BUS_ERROR_NULL, e2 = SD_BUS_ERROR_NULL;
+    r->props_slot = sd_bus_slot_unref(r->props_slot);
+    r->job_slot = sd_bus_slot_unref(r->job_slot);
+    r->reported = true;
+    (void)sd_bus_call_method(r->sb.bus, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "StopUnit",
+                             &e1, NULL, "ss", r->unit, "replace");
+    (void)sd_bus_call_method(r->sb.bus, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER,
+                             "ResetFailedUnit", &e2, NULL, "s", r->unit);
+    return error;
+}
+
 static int sr_start(struct engine_runner *base, sd_event *event, const struct engine_command *cmd,
                     struct throttle **throttle, engine_exit_fn on_exit, void *userdata,
                     char **error)
@@ -336,21 +351,25 @@ static int sr_start(struct engine_runner *base, sd_event *event, const struct en
     q = add_matches(r, error);
     if (q >= 0)
         q = call_start(r, cmd, error);
-    if (q >= 0)
-        q = wait_for_job(r, error);
-    if (q < 0) {
+    if (q < 0) {                /* no unit of ours exists */
         r->props_slot = sd_bus_slot_unref(r->props_slot);
-        r->reported = true;     /* a start that failed never reports an end */
+        r->job_slot = sd_bus_slot_unref(r->job_slot);
+        r->reported = true;
         return q;
     }
+    q = wait_for_job(r, error);
+    if (q < 0)
+        return abandon(r, q);
     read_pid(r);
     log_info("systemd: started %s, engine PID %d (%.1f ms)", r->unit, (int)r->base.pid,
              (now_usec() - t0) / 1000.0);
     if (throttle)
         make_throttle(r, cmd, throttle);
     q = sd_bus_attach_event(r->sb.bus, event, SD_EVENT_PRIORITY_NORMAL);
-    if (q < 0)
-        return systemd_bus_error(NULL, q, "cannot attach D-Bus to the event loop", error);
+    if (q < 0) {
+        systemd_bus_error(NULL, q, "cannot attach D-Bus to the event loop", error);
+        return abandon(r, q);
+    }
     if (r->ended)
         schedule_exit(r);
     return 0;
