@@ -9,6 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${WRAPPER:=${BUILD:-build}/virt-v2v-wrapper}"
 command -v virt-v2v >/dev/null || { echo "real-engine-latency: virt-v2v not installed, skipped"; exit 0; }
 guest=$("$here/../scripts/make-phony-guest")
+# shellcheck source=/dev/null
 . "$guest/env"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/v2vw-latency.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
