@@ -18,3 +18,5 @@ function(v2vw_luks_fuzz_target name)
 endfunction()
 
 v2vw_luks_fuzz_target(fuzz-vault fuzz/fuzz-vault.c)
+v2vw_luks_fuzz_target(fuzz-config fuzz/fuzz-config.c)
+v2vw_luks_fuzz_target(fuzz-throttle-file fuzz/fuzz-throttle-file.c)

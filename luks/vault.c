@@ -392,6 +392,6 @@ int vault_load(const char *path, bool path_was_given, const char *vm_name,
     r = vault_parse(buf.p, len, vm_name, path, entries, n, error);
     if (r < 0)
         return r;
-    log_info("LUKS keys vault %s: %zu key(s) for this VM", path, *n);
+    log_debug("LUKS keys vault %s: %zu key(s) for this VM", path, *n);
     return 0;
 }

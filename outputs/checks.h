@@ -1,7 +1,7 @@
 /* Host checks of oVirt conversion hosts (`--check-NAME`, CONTRACT §1).
  * Each prints what it found to `out` and returns 0 (pass) or 1 (fail). */
-#ifndef V2VW_CHECKS_H
-#define V2VW_CHECKS_H
+#ifndef V2VW_OUTPUTS_CHECKS_H
+#define V2VW_OUTPUTS_CHECKS_H
 
 #include <stdio.h>
 

@@ -59,6 +59,7 @@ class Engine:
 
     def reset(self, config):
         self.config = config
+        self.generation = getattr(self, "generation", 0) + 1
         self.tokens = set()
         self.disks = {k: dict(v) for k, v in config.get("disks", {}).items()}
         self.transfers = [dict(t) for t in config.get("transfers", [])]
@@ -136,9 +137,13 @@ class Handler(BaseHTTPRequestHandler):
             form = {}
             recorded = raw
         if delay:
+            generation = engine.generation
             engine.lock.release()
             time.sleep(delay)
             engine.lock.acquire()
+            if engine.generation != generation:
+                # The test moved on (the client timed out): not part of it.
+                raise ConnectionAbortedError("stale delayed request")
         for f in cfg.get("faults", []):
             if f.get("method", method) == method and f["path"] == path:
                 self.fault(f.get("status", 500), f.get("reason", ""), f.get("detail", ""))

@@ -153,12 +153,16 @@ int main(int argc, char **argv)
     r = runner_systemd_new(&d.runner, &why_not);
     if (r < 0) {
         fprintf(stderr, "driver: systemd runner unusable: %s\n", why_not);
+        strv_free(&env);
         return 1;
     }
     sd_event_default(&d.event);
     r = d.runner->start(d.runner, d.event, &cmd, &throttle, on_exit_cb, &d, &error);
     if (r < 0) {
         fprintf(stderr, "driver: start failed: %s\n", error);
+        d.runner->free(d.runner);
+        sd_event_unref(d.event);
+        strv_free(&env);
         return 1;
     }
     struct json_object *o = event_obj("started");

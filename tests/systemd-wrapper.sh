@@ -6,7 +6,6 @@
 . "$TESTS_DIR/lib.sh"
 need_root "boots systemd in private namespaces"
 unset V2VW_NO_SYSTEMD
-export FAKE_ENGINE_SCENARIO=slow FAKE_ENGINE_DELAY=0.1
 chmod 755 "$SCRATCH"
 touch "$SCRATCH/disk.img"
 
@@ -15,6 +14,7 @@ check "--check-systemd fails when V2VW_NO_SYSTEMD=1" sh -c \
 
 HARNESS_SHARE=$SCRATCH
 . "$TESTS_DIR/systemd-harness.sh"
+echo "== [${SECONDS}s] boot"
 harness_start || { echo "FAIL: systemd did not boot"; exit 1; }
 
 check "--check-systemd passes inside systemd" sh -c \
@@ -38,19 +38,27 @@ state_pid_is_unit_pid() {
     [ -n "$p" ] && [ "$p" = "$(unit_pid)" ]
 }
 
-for code in 0 3; do
-    if [ $code = 0 ]; then export FAKE_ENGINE_SCENARIO=slow; else export FAKE_ENGINE_SCENARIO=exit:3; fi
-    # exit:3 ends at once; give the pid check a live unit with a slow wrapper engine.
-    cat >"$SCRATCH/engine" <<EOF
+# The engine waits for a gate file, so the unit is surely running while
+# the test compares PIDs; then it becomes the fake engine.
+cat >"$SCRATCH/engine" <<EOF
 #!/bin/bash
-sleep 1
+i=0; while [ "\$*" != --machine-readable ] && [ ! -e "$SCRATCH/gate" ] && [ \$i -lt 600 ]; do
+    sleep 0.05; i=\$((i+1))
+done
 exec "$TESTS_DIR/fake-engine" "\$@"
 EOF
-    chmod 755 "$SCRATCH/engine"
-    V2VW_ENGINE="$SCRATCH/engine" run_in_systemd "$(input_local)"
+chmod 755 "$SCRATCH/engine"
+export V2VW_ENGINE="$SCRATCH/engine"
+
+for code in 0 3; do
+    echo "== [${SECONDS}s] engine exits $code"
+    if [ $code = 0 ]; then export FAKE_ENGINE_SCENARIO=success; else export FAKE_ENGINE_SCENARIO=exit:3; fi
+    rm -f "$SCRATCH/gate"
+    run_in_systemd "$(input_local)"
     check "exit $code: wrapper exit 0" test "$RC" = 0
     check "exit $code: state pid == unit ExecMainPID" wait_for state_pid_is_unit_pid
     check "exit $code: unit runs the engine" sh -c "$(declare -f harness_exec); HARNESS_PID=$HARNESS_PID harness_exec systemctl show -p Description --value '$UNIT' | grep -q 'virt-v2v conversion of testvm'"
+    touch "$SCRATCH/gate"
     check "exit $code: finished" wait_finished "$STATE" 30
     check "exit $code: return_code" test "$(jq -r .return_code "$STATE")" = $code
     check "exit $code: failed" test "$(jq -r .failed "$STATE")" = "$([ $code = 0 ] && echo false || echo true)"
@@ -58,7 +66,8 @@ EOF
 done
 
 # SIGTERM to the wrapper: StopUnit, state finished with the signal named.
-export FAKE_ENGINE_SCENARIO=slow FAKE_ENGINE_DELAY=0.5
+echo "== [${SECONDS}s] SIGTERM to the wrapper"
+rm -f "$SCRATCH/gate"
 run_in_systemd "$(input_local)"
 check "SIGTERM: running in the unit" wait_for state_pid_is_unit_pid
 WPID=$(harness_exec pgrep -f "^$WRAPPER\$" | head -1)
@@ -72,5 +81,6 @@ check "SIGTERM: unit stopped" sh -c "$(declare -f harness_exec); HARNESS_PID=$HA
 
 left=$(harness_exec systemctl list-units --all --plain --no-legend 'virt-v2v-wrapper-*')
 check "no unit left: '$left'" test -z "$left"
+echo "== [${SECONDS}s] teardown"
 harness_stop
 finish

@@ -22,6 +22,7 @@ cat >"$SCRATCH/engine" <<'EOF'
 #!/bin/sh
 echo "engine: uid=$(id -u) gid=$(id -g) FOO=$FOO args=$*"
 case ${MODE:-sleep} in
+    gate) i=0; while [ ! -e "$GATE" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done ;;
     spin) end=$(( $(date +%s) + ${SECS:-3} )); while [ "$(date +%s)" -lt $end ]; do :; done ;;
     selfkill) kill -9 $$ ;;
     *) sleep "${SECS:-1}" ;;
@@ -51,32 +52,48 @@ run() {
 finish() {       # NAME: wait for the driver (in this shell, not a subshell), set $rc
     wait "$(cat "$SCRATCH/$1.bg")" || fail "driver $1 failed: $(cat "$SCRATCH/$1.err")"
     rc=$(json "$(event "$SCRATCH/$1.out" exit)" return_code)
+    [ "$(grep -c '"event":"exit"' "$SCRATCH/$1.out")" = 1 ] || fail "$1: on_exit not exactly once"
 }
 show() { harness_exec systemctl show -p "$2" --value "virt-v2v-wrapper-$1.service"; }
 
-echo "== unit properties, PID, exit status 3"
-run props --uid 65534 --gid 65534 --env FOO=bar --env CODE=3 --env SECS=2 -- "$SCRATCH/engine" a b
+echo "== [${SECONDS}s] unit properties, PID, exit status 3"
+run props --uid 65534 --gid 65534 --env FOO=bar --env CODE=3 --env MODE=gate \
+    --env GATE="$SCRATCH/props.gate" -- "$SCRATCH/engine" a b
 wait_event "$SCRATCH/props.out" started
 pid=$(json "$(event "$SCRATCH/props.out" started)" pid)
-[ "$(show props User)" = 65534 ] || fail "User is '$(show props User)'"
-[ "$(show props Group)" = 65534 ] || fail "Group is '$(show props Group)'"
-env=$(show props Environment)
-case " $env " in *" FOO=bar "*) ;; *) fail "Environment is '$env'" ;; esac
-[ "$(show props ExecMainPID)" = "$pid" ] || fail "pid $pid != ExecMainPID $(show props ExecMainPID)"
-[ "$(show props Description)" = "virt-v2v conversion of driver-vm" ] || fail "Description"
-[ "$(show props KillMode)" = mixed ] || fail "KillMode is $(show props KillMode)"
-[ "$(show props CollectMode)" = inactive-or-failed ] || fail "CollectMode"
+# The engine waits for its gate file: the unit is surely running now.
+props=$(harness_exec systemctl show -p User,Group,Environment,ExecMainPID,Description,KillMode,CollectMode,Type,TimeoutStopUSec,StandardInput virt-v2v-wrapper-props.service)
+prop() { echo "$props" | sed -n "s/^$1=//p"; }
+[ "$(prop User)" = 65534 ] || fail "User is '$(prop User)'"
+[ "$(prop Group)" = 65534 ] || fail "Group is '$(prop Group)'"
+case " $(prop Environment) " in *" FOO=bar "*) ;; *) fail "Environment is '$(prop Environment)'" ;; esac
+[ "$(prop ExecMainPID)" = "$pid" ] || fail "pid $pid != ExecMainPID $(prop ExecMainPID)"
+[ "$pid" -gt 1 ] || fail "pid $pid"
+[ "$(prop Description)" = "virt-v2v conversion of driver-vm" ] || fail "Description"
+[ "$(prop KillMode)" = mixed ] || fail "KillMode is $(prop KillMode)"
+[ "$(prop CollectMode)" = inactive-or-failed ] || fail "CollectMode is $(prop CollectMode)"
+[ "$(prop Type)" = exec ] || fail "Type is $(prop Type)"
+[ "$(prop TimeoutStopUSec)" = 30s ] || fail "TimeoutStopUSec is $(prop TimeoutStopUSec)"
+[ "$(prop StandardInput)" = null ] || fail "StandardInput is $(prop StandardInput)"
+touch "$SCRATCH/props.gate"
 finish props
 [ "$rc" = 3 ] || fail "exit 3 gave return_code $rc"
 grep -q "engine: uid=65534 gid=65534 FOO=bar args=a b" "$SCRATCH/props.log" || fail "v2v log: $(cat "$SCRATCH/props.log")"
 
-echo "== exit status 0"
+echo "== [${SECONDS}s] exit status 0"
 run ok --env SECS=0 -- "$SCRATCH/engine"
 finish ok
 [ "$rc" = 0 ] || fail "exit 0 gave return_code $rc"
 
-echo "== CPU quota set while running"
-run cpu --cpu 50 --cpu-after 0.3 --env MODE=spin --env SECS=3 -- "$SCRATCH/engine"
+echo "== [${SECONDS}s] engines that end at once (the start job may fail although they ran)"
+for i in 1 2 3; do
+    run fast$i --env CODE=3 --env SECS=0 -- "$SCRATCH/engine"
+    finish fast$i
+    [ "$rc" = 3 ] || fail "fast exit 3 (run $i) gave return_code $rc"
+done
+
+echo "== [${SECONDS}s] CPU quota set while running"
+run cpu --cpu 50 --cpu-after 0.3 --env MODE=spin --env SECS=4 -- "$SCRATCH/engine"
 wait_event "$SCRATCH/cpu.out" cpu
 [ "$(json "$(event "$SCRATCH/cpu.out" cpu)" result)" = 0 ] || fail "set_cpu: $(event "$SCRATCH/cpu.out" cpu)"
 [ "$(show cpu CPUQuotaPerSecUSec)" = 500ms ] || fail "CPUQuotaPerSecUSec is $(show cpu CPUQuotaPerSecUSec)"
@@ -92,7 +109,7 @@ echo "quota file: $quota"
 finish cpu
 [ "$rc" = 0 ] || fail "cpu run gave return_code $rc"
 
-echo "== engine killed by a signal"
+echo "== [${SECONDS}s] engine killed by a signal"
 run selfkill --env MODE=selfkill -- "$SCRATCH/engine"
 finish selfkill
 [ "$rc" = -9 ] || fail "self-killed engine gave return_code $rc"
@@ -100,22 +117,32 @@ run kill --kill-after 0.5 --env SECS=30 -- "$SCRATCH/engine"
 finish kill
 [ "$rc" = -9 ] || fail "KillUnit gave return_code $rc"
 
-echo "== stop cancels the unit"
+echo "== [${SECONDS}s] stop cancels the unit"
 run stop --stop-after 0.5 --env SECS=30 -- "$SCRATCH/engine"
 wait_event "$SCRATCH/stop.out" stop
+[ "$(json "$(event "$SCRATCH/stop.out" stop)" result)" = 0 ] || fail "stop: $(event "$SCRATCH/stop.out" stop)"
 finish stop
 [ "$rc" = -15 ] || fail "StopUnit gave return_code $rc"
 
-echo "== engine that cannot be executed: start fails, no end reported"
+echo "== [${SECONDS}s] engine that cannot be executed: start fails, no end reported"
 if harness_exec "$DRIVER" --tag noexec --log "$SCRATCH/noexec.log" -- /nonexistent/engine \
         >"$SCRATCH/noexec.out" 2>"$SCRATCH/noexec.err"; then
     fail "starting a missing engine succeeded"
 fi
 grep -q "could not start" "$SCRATCH/noexec.err" || fail "error: $(cat "$SCRATCH/noexec.err")"
 
-echo "== no unit is left, not even failed ones"
+echo "== [${SECONDS}s] no unit is left, not even failed ones"
 left=$(harness_exec systemctl list-units --all --plain --no-legend 'virt-v2v-wrapper-*')
 [ -z "$left" ] || fail "units left: $left"
+
+echo "== [${SECONDS}s] without a system bus: systemd's private socket"
+harness_exec systemctl stop dbus.socket dbus.service
+# The socket file stays behind (RemoveOnStop=no): connecting is refused.
+! harness_exec systemctl is-active -q dbus.socket || fail "dbus.socket is still active"
+run private --env CODE=4 --env SECS=0.5 -- "$SCRATCH/engine"
+finish private
+[ "$rc" = 4 ] || fail "private socket: return_code $rc"
+grep -q "over unix:path=/run/systemd/private" "$SCRATCH/private.err" || fail "private socket not used: $(cat "$SCRATCH/private.err")"
 
 harness_stop
 trap 'rm -f "$marker"' EXIT

@@ -26,6 +26,7 @@
 #include "wrapper/systemd_unit.h"
 
 #define JOB_TIMEOUT_USEC (60ULL * 1000 * 1000)
+#define JOB_END_TIMEOUT_USEC (5ULL * 1000 * 1000)
 
 struct systemd_runner {
     struct engine_runner base;          /* first: the ops see this */
@@ -201,10 +202,12 @@ static uint64_t now_usec(void)
     return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
-static int wait_for_job(struct systemd_runner *r, char **error)
+/* Dispatch bus messages until *flag is set or the time is up. */
+static int pump_until(struct systemd_runner *r, const bool *flag, uint64_t timeout_usec,
+                      const char *what, char **error)
 {
-    uint64_t deadline = now_usec() + JOB_TIMEOUT_USEC;
-    while (!r->job_removed) {
+    uint64_t deadline = now_usec() + timeout_usec;
+    while (!*flag) {
         int q = sd_bus_process(r->sb.bus, NULL);
         if (q < 0)
             return systemd_bus_error(NULL, q, "lost the connection to systemd", error);
@@ -212,19 +215,51 @@ static int wait_for_job(struct systemd_runner *r, char **error)
             continue;
         uint64_t now = now_usec();
         if (now >= deadline)
-            return systemd_bus_error(NULL, -ETIMEDOUT, "systemd did not start the unit in time",
-                                     error);
+            return systemd_bus_error(NULL, -ETIMEDOUT, what, error);
         q = sd_bus_wait(r->sb.bus, deadline - now);
         if (q < 0)
             return systemd_bus_error(NULL, q, "lost the connection to systemd", error);
     }
-    if (!r->job_ok) {
-        if (asprintf(error, "systemd could not start %s (job %s): the engine did not run",
-                     r->unit, r->job_result ? r->job_result : "failed") < 0)
-            *error = NULL;
-        return -EIO;
-    }
     return 0;
+}
+
+/* systemd's own exit statuses for a service it could not set up or exec
+ * (EXIT_CHDIR 200 ... EXIT_CREDENTIALS 243, see systemd.exec(5)). */
+static bool is_setup_failure(int code, int status)
+{
+    return code == CLD_EXITED && status >= 200 && status <= 243;
+}
+
+/* A failed start job does not mean the engine did not run: an engine that
+ * exits (or dies) at once can end before systemd saw the exec complete, and
+ * the job then fails although the engine ran. The unit's end (which follows
+ * JobRemoved on the bus) tells the two apart. */
+static int job_failed(struct systemd_runner *r, char **error)
+{
+    _cleanup_free_ char *ignored = NULL;
+    pump_until(r, &r->ended, JOB_END_TIMEOUT_USEC, "", &ignored);
+    if (r->ended && !is_setup_failure(r->exec_code, r->exec_status)) {
+        log_info("systemd: %s ended while starting (job %s)", r->unit, r->job_result);
+        r->job_ok = true;
+        return 0;
+    }
+    if (r->ended && asprintf(error, "systemd could not start %s: the engine could not be "
+                             "executed (status %d, see systemd.exec(5))", r->unit,
+                             r->exec_status) >= 0)
+        return -EIO;
+    if (asprintf(error, "systemd could not start %s (job %s): the engine did not run", r->unit,
+                 r->job_result ? r->job_result : "failed") < 0)
+        *error = NULL;
+    return -EIO;
+}
+
+static int wait_for_job(struct systemd_runner *r, char **error)
+{
+    int q = pump_until(r, &r->job_removed, JOB_TIMEOUT_USEC,
+                       "systemd did not start the unit in time", error);
+    if (q < 0)
+        return q;
+    return r->job_ok ? 0 : job_failed(r, error);
 }
 
 static int call_start(struct systemd_runner *r, const struct engine_command *cmd, char **error)
@@ -340,9 +375,11 @@ static int unit_call(struct systemd_runner *r, const char *method, const char *t
         q = sd_bus_call(r->sb.bus, m, 0, &e, &reply);
     if (q < 0 && sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit"))
         return 0;
-    if (q < 0)
+    if (q < 0) {
         log_warning("systemd: %s %s: %s", method, r->unit, e.message ? e.message : strerror(-q));
-    return q;
+        return q;
+    }
+    return 0;
 }
 
 static int sr_stop(struct engine_runner *base)
@@ -410,7 +447,7 @@ int runner_systemd_new(struct engine_runner **out, char **why_not)
         .set_cpu = sr_set_cpu,
         .free = sr_free,
     };
-    log_debug("systemd: using systemd %s over %s", r->sb.version,
+    log_info("systemd: using systemd %s over %s", r->sb.version,
               r->sb.is_private ? SYSTEMD_PRIVATE_ADDRESS : "the system bus");
     *out = &r->base;
     return 0;
