@@ -5,7 +5,7 @@ export FAKE_ENGINE_RECORD="$SCRATCH/record"
 touch "$SCRATCH/disk.img"
 
 # --- daemon mode, two disks ------------------------------------------------
-export FAKE_ENGINE_DISKS=2 FAKE_ENGINE_DELAY=0.05
+export FAKE_ENGINE_DISKS=2 FAKE_ENGINE_DELAY=0.15
 run_wrapper "$(input_local '.source_disks = ["[ds1] vm/disk1.vmdk", "[ds1] vm/disk2.vmdk"]')"
 check "daemon: exit 0" test "$RC" = 0
 check "daemon: exactly one line on stdout" test "$(wc -l < "$SCRATCH/stdout")" = 1
@@ -16,7 +16,7 @@ check "daemon: throttling file next to the state" test "$(jq -r .throttling_file
 check "daemon: first state exists at once" test -f "$STATE"
 # Follow the state like a client and remember what we saw.
 : > "$SCRATCH/seen"
-for i in $(seq 1 400); do
+for i in $(seq 1 3000); do
     jq -c '[.disks[0].progress, .disks[1].progress, .disk_count, .started, .finished]' "$STATE" >> "$SCRATCH/seen" 2>/dev/null
     [ "$(jq -r '.finished // false' "$STATE")" = true ] && break
     sleep 0.02
@@ -27,7 +27,7 @@ check "daemon: return_code 0" test "$(jq -r .return_code "$STATE")" = 0
 check "daemon: disk_count 2" test "$(jq -r .disk_count "$STATE")" = 2
 check "daemon: disks kept once each, in order, at 100" test "$(jq -c '.disks' "$STATE")" = '[{"path":"[ds1] vm/disk1.vmdk","progress":100},{"path":"[ds1] vm/disk2.vmdk","progress":100}]'
 check "daemon: pid is the engine's" test "$(jq -r .pid "$STATE")" = "$(sed -n 's/^pid=//p' "$FAKE_ENGINE_RECORD")"
-check "daemon: intermediate progress was seen" grep -q '^\[100,[1-9][0-9]\?,' "$SCRATCH/seen"
+check "daemon: intermediate progress was seen" sh -c "jq -s 'map(.[0:2][] | select(. != null and . > 0 and . < 100)) | length > 0' '$SCRATCH/seen' | grep -q true"
 check "daemon: progress never went backwards" sh -c "jq -s '[.[] | .[0]] as \$a | [range(1; \$a|length) | select(\$a[.] < \$a[.-1])] | length == 0' '$SCRATCH/seen' | grep -q true"
 check "daemon: state mode 0644" test "$(stat -c %a "$STATE")" = 644
 check "daemon: status phrase" test "$(jq -r .status "$STATE")" = "Finishing off"
