@@ -14,6 +14,8 @@ typedef void (*record_fn)(struct engine_parser *p, const char *rec, size_t len,
 /* A record handed over from our own buffer: its own scan window. */
 static void call_buffered(struct engine_parser *p, record_fn fn, const char *rec, size_t len)
 {
+    if (!rec)
+        return;                    /* the buffer could not be allocated */
     struct scan_window w = { .end = rec + len };
     fn(p, rec, len, &w);
 }

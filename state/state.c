@@ -74,6 +74,8 @@ int state_init(struct conversion_state *s, const char *const *source_disks, size
         return 0;
     if (n > STATE_MAX_DISKS)
         return -E2BIG;
+    if (n > 0 && !source_disks)
+        return -EINVAL;
     for (size_t i = 0; i < n; i++) {
         const char *p = source_disks[i] ? source_disks[i] : "";
         _cleanup_free_ char *path = utf8_sanitize(p, strlen(p), STATE_MAX_MESSAGE);
