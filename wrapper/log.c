@@ -13,8 +13,14 @@ static bool log_stdout;
 
 /* Lines logged before the log file exists (input checks, oVirt lookups)
  * wait here and go into the log when it is opened. */
+static bool early_hold;
 static char early[16384];
 static size_t early_len;
+
+void log_hold_until_open(void)
+{
+    early_hold = true;
+}
 
 static const char *const level_names[] = {
     [LOG_LEVEL_DEBUG] = "DEBUG",
@@ -84,9 +90,13 @@ void log_msg(enum log_level level, const char *fmt, ...)
 
     if (log_fd >= 0) {
         write_all(log_fd, line, off);
-    } else if (early_len + off <= sizeof early) {
-        memcpy(early + early_len, line, off);
-        early_len += off;
+    } else if (early_hold) {
+        if (early_len + off <= sizeof early) {
+            memcpy(early + early_len, line, off);
+            early_len += off;
+        }
+    } else if (level >= LOG_LEVEL_INFO) {
+        write_all(STDERR_FILENO, line, off);
     }
     if (log_stdout)
         write_all(STDOUT_FILENO, line, off);

@@ -1,7 +1,7 @@
 /* The wrapper log: timestamped, levelled lines in v2v-import-TAG-wrapper.log.
- * Lines logged before the log is opened are kept (16 KiB) and written into
- * it when it opens; errors before that reach the user as the one-line
- * message on stderr, not through the log. */
+ * Until a log is opened, lines go to stderr; or, after
+ * log_hold_until_open(), they are kept (16 KiB) and written into the log
+ * when it opens (the wrapper: its stderr is for the one-line error only). */
 #ifndef V2VW_LOG_H
 #define V2VW_LOG_H
 
@@ -11,6 +11,7 @@ enum log_level { LOG_LEVEL_DEBUG, LOG_LEVEL_INFO, LOG_LEVEL_WARNING, LOG_LEVEL_E
 
 /* Open (append) the wrapper log. Negative errno on failure. */
 int log_open(const char *path);
+void log_hold_until_open(void);
 /* Foreground mode: also copy every line to stdout. */
 void log_mirror_to_stdout(bool on);
 void log_close(void);

@@ -213,6 +213,7 @@ int main(int argc, char **argv)
     protect_process();
     if (argc > 1)
         return cli(argc, argv);
+    log_hold_until_open();
     if ((r = read_input(&input, &len)) < 0)
         return die(strerror(-r));
     if (config_parse(input, len, &c.cfg, &error) < 0)
