@@ -125,11 +125,12 @@ go
 check "log deleted: the wrapper still reads the engine's output (100%)" wait_for sh -c "jq -e '.disks[0].progress == 100' '$STATE' >/dev/null"
 check "log deleted: finished" wait_finished "$STATE" 30
 check "log deleted: succeeded" test "$(jq -r .failed "$STATE")" = false
+check "log deleted: daemon exits" wait_for sh -c "! kill -0 ${WPID:-0} 2>/dev/null"
 printf '| v2v log deleted while running | 0 | %s | %s | %s | - (conversion succeeded, progress 100) | %s | %s |\n' \
     "$(jq -r .finished "$STATE")" "$(jq -r .failed "$STATE")" "$(jq -r .return_code "$STATE")" \
     "$(secrets_left)" "$(processes_left)" >> "$TABLE"
 check "log deleted: no secret file left" test "$(secrets_left)" = 0
-check "log deleted: no process left" wait_for test "$(processes_left)" = 0
+check "log deleted: no process left" test "$(processes_left)" = 0
 
 # --- state directory full --------------------------------------------------------------------
 # (a) vddk: full during the copy. Writes fail and the previous state stays;
