@@ -49,13 +49,15 @@ static void check_state(const struct conversion_state *s, const char *const *src
     size_t len;
     const char *text = json_object_to_json_string_length(
         o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-    struct json_tokener *tok = json_tokener_new();
+    static struct json_tokener *tok;
+    if (!tok && !(tok = json_tokener_new()))
+        abort();
+    json_tokener_reset(tok);
     json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
     struct json_object *back = json_tokener_parse_ex(tok, text, (int)len);
     if (!back || json_tokener_get_error(tok) != json_tokener_success)
         abort();
     json_object_put(back);
-    json_tokener_free(tok);
     json_object_put(o);
 }
 

@@ -2,4 +2,10 @@ list(APPEND WRAPPER_SOURCES
   outputs/output.c
   outputs/local.c
   outputs/libvirt.c
+  outputs/ovirt_api.c
+  outputs/rhv_upload.c
+  outputs/export_domain.c
+  outputs/virtio_win.c
+  outputs/rhv_checks.c
+  outputs/rpmvercmp.c
 )

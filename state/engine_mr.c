@@ -47,6 +47,8 @@ void engine_mr_record(struct engine_parser *p, const char *rec, size_t len, stru
     if (len == 0 || *rec != '{')
         return;                    /* not a JSON object: ignored */
 
+    if (!p->tok && !(p->tok = json_tokener_new()))
+        return;
     json_tokener_reset(p->tok);
     struct json_object *o = json_tokener_parse_ex(p->tok, rec, (int)len);
     if (!o)

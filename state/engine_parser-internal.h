@@ -12,7 +12,7 @@
 
 /* The bytes of one log since its last record separator. */
 struct record_stream {
-    char *buf;                     /* ENGINE_PARSER_MAX_RECORD bytes */
+    char *buf;                     /* ENGINE_PARSER_MAX_RECORD bytes, once needed */
     size_t len;
     bool overlong;                 /* the record outgrew buf: tail skipped */
 };
@@ -20,12 +20,13 @@ struct record_stream {
 struct engine_parser {
     struct conversion_state *state;
     struct record_stream v2v, mr;
-    struct json_tokener *tok;      /* reused for every mr record */
+    struct json_tokener *tok;      /* reused for every mr record, once needed */
 
     size_t current;                /* "Copying disk N/M": N, 0 = none yet */
     size_t cur_index;              /* the `disks` entry progress goes to */
     bool cur_path_known;           /* the engine named current's source */
-    size_t *copy_entry;            /* per copy number-1: its `disks` entry */
+    /* Per copy number N: its `disks` entry + 1 (0: entry N-1, copy order). */
+    size_t copy_entry[STATE_MAX_DISKS];
 
     /* ssh input: source paths in the order the engine reported them. */
     char **reported;

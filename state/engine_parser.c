@@ -20,21 +20,11 @@ static void call_buffered(struct engine_parser *p, record_fn fn, const char *rec
 
 struct engine_parser *engine_parser_new(struct conversion_state *state)
 {
-    struct engine_parser *np = calloc(1, sizeof *np);
-    if (!np)
+    struct engine_parser *p = calloc(1, sizeof *p);
+    if (!p)
         return NULL;
-    np->state = state;
-    np->v2v.buf = malloc(ENGINE_PARSER_MAX_RECORD);
-    np->mr.buf = malloc(ENGINE_PARSER_MAX_RECORD);
-    np->copy_entry = malloc(STATE_MAX_DISKS * sizeof *np->copy_entry);
-    np->tok = json_tokener_new();
-    if (!np->v2v.buf || !np->mr.buf || !np->copy_entry || !np->tok) {
-        engine_parser_free(np);
-        return NULL;
-    }
-    for (size_t i = 0; i < STATE_MAX_DISKS; i++)
-        np->copy_entry[i] = i;
-    return np;
+    p->state = state;
+    return p;
 }
 
 void engine_parser_free(struct engine_parser *p)
@@ -43,7 +33,6 @@ void engine_parser_free(struct engine_parser *p)
         return;
     free(p->v2v.buf);
     free(p->mr.buf);
-    free(p->copy_entry);
     if (p->tok)
         json_tokener_free(p->tok);
     for (size_t i = 0; i < p->n_reported; i++)
@@ -57,6 +46,13 @@ void engine_parser_free(struct engine_parser *p)
 /* Keep the start of a partial record, never more than the cap. */
 static void stream_keep(struct record_stream *st, const char *buf, size_t len)
 {
+    if (!st->buf) {
+        st->buf = malloc(ENGINE_PARSER_MAX_RECORD);
+        if (!st->buf) {
+            st->overlong = true;   /* out of memory: the record is lost */
+            return;
+        }
+    }
     size_t room = ENGINE_PARSER_MAX_RECORD - st->len;
     if (len > room) {
         len = room;

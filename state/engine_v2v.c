@@ -49,7 +49,7 @@ static void map_current(struct engine_parser *p, const char *path, size_t len)
     if (p->current == 0 || len == 0)
         return;
     p->cur_index = state_map_disk_path(p->state, p->current - 1, path, len);
-    p->copy_entry[p->current - 1] = p->cur_index;
+    p->copy_entry[p->current - 1] = p->cur_index + 1;
     p->cur_path_known = true;
 }
 
@@ -70,13 +70,13 @@ static void copying_disk(struct engine_parser *p, const char *r, size_t n)
     state_set_disk_count(s, (int)count);
     /* The engine moved on: every disk copied before this one is done. */
     for (size_t k = 0; k + 1 < num; k++) {
-        size_t e = p->copy_entry[k];
+        size_t e = p->copy_entry[k] ? p->copy_entry[k] - 1 : k;
         if (e < s->n_disks && s->disks[e].progress < 100)
             state_set_disk_progress(s, e, 100);
     }
     p->current = num;
     p->cur_index = num - 1;
-    p->copy_entry[num - 1] = num - 1;
+    p->copy_entry[num - 1] = 0;
     p->cur_path_known = false;
     if (num - 1 < p->n_reported)
         map_current(p, p->reported[num - 1], p->reported_len[num - 1]);

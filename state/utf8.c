@@ -44,26 +44,31 @@ static size_t utf8_valid_len(const unsigned char *p, size_t avail)
     return n;
 }
 
-char *utf8_sanitize(const char *buf, size_t len, size_t max_bytes)
+/* One pass over the input: the output length, or (out != NULL) the output. */
+static size_t sanitize(const unsigned char *p, size_t len, size_t max_bytes, char *out)
 {
-    /* Each input byte becomes at most 3 output bytes. */
-    size_t cap = len <= max_bytes / 3 ? len * 3 : max_bytes;
-    char *out = malloc(cap + 1);
-    if (!out)
-        return NULL;
-
-    const unsigned char *p = (const unsigned char *)buf;
     size_t i = 0, o = 0;
     while (i < len) {
         size_t n = utf8_valid_len(p + i, len - i);
-        const char *src = n ? (const char *)p + i : replacement;
         size_t out_n = n ? n : 3;
-        if (o + out_n > cap)
+        if (o + out_n > max_bytes)
             break;                 /* truncate at a code-point boundary */
-        memcpy(out + o, src, out_n);
+        if (out)
+            memcpy(out + o, n ? (const char *)p + i : replacement, out_n);
         o += out_n;
         i += n ? n : 1;
     }
-    out[o] = '\0';
+    return o;
+}
+
+char *utf8_sanitize(const char *buf, size_t len, size_t max_bytes)
+{
+    const unsigned char *p = (const unsigned char *)buf;
+    size_t n = sanitize(p, len, max_bytes, NULL);
+    char *out = malloc(n + 1);
+    if (!out)
+        return NULL;
+    sanitize(p, len, max_bytes, out);
+    out[n] = '\0';
     return out;
 }

@@ -2,7 +2,7 @@
 add_executable(throttle-driver tests/throttle-driver.c)
 target_link_libraries(throttle-driver PRIVATE v2vw)
 
-foreach(t net cpu many badfiles leftovers)
+foreach(t net cpu many badfiles leftovers wrapper)
   v2vw_shell_test(throttle-${t} tests/throttle-${t}.sh)
   # Timing-sensitive (rates, CPU shares): not beside other tests.
   set_tests_properties(throttle-${t} PROPERTIES RUN_SERIAL TRUE TIMEOUT 120)

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 #include <guestfs.h>
 
+#include "outputs/checks.h"
 #include "throttle/throttle.h"
 #include "wrapper/checks.h"
 #include "wrapper/cleanup.h"
@@ -35,8 +37,9 @@ static int check_virt_v2v(FILE *out)
     return 0;
 }
 
-/* Launch the appliance once; NULL settings = libguestfs' defaults. */
-static int try_launch(const char *forced, char *err, size_t errsize)
+/* Launch the appliance once; NULL settings = libguestfs' defaults. Runs in
+ * the calling process (a child of check_appliance). */
+static int launch_once(const char *forced, char *err, size_t errsize)
 {
     guestfs_h *g = guestfs_create_flags(GUESTFS_CREATE_NO_CLOSE_ON_EXIT);
     if (!g) {
@@ -59,6 +62,53 @@ static int try_launch(const char *forced, char *err, size_t errsize)
     return r;
 }
 
+/* A KVM launch can hang instead of failing (nested virtualization without
+ * working KVM): each attempt runs in its own process group with a deadline. */
+static int try_launch(const char *forced, unsigned seconds, char *err, size_t errsize)
+{
+    int pipefd[2];
+    if (pipe2(pipefd, O_CLOEXEC) < 0) {
+        snprintf(err, errsize, "pipe: %s", strerror(errno));
+        return -1;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(err, errsize, "fork: %s", strerror(errno));
+        close(pipefd[0]);
+        close(pipefd[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        setpgid(0, 0);
+        close(pipefd[0]);
+        char msg[1024] = "";
+        int r = launch_once(forced, msg, sizeof msg);
+        ssize_t n = write(pipefd[1], msg, strlen(msg));
+        (void)n;
+        _exit(r < 0 ? 1 : 0);
+    }
+    close(pipefd[1]);
+    int status = -1;
+    for (unsigned i = 0; i < seconds * 10; i++) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            break;
+        status = -1;
+        usleep(100 * 1000);
+    }
+    if (status == -1) {
+        kill(-pid, SIGKILL);
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        snprintf(err, errsize, "the appliance did not come up within %u s", seconds);
+        close(pipefd[0]);
+        return -1;
+    }
+    ssize_t n = read(pipefd[0], err, errsize - 1);
+    err[n > 0 ? n : 0] = '\0';
+    close(pipefd[0]);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
 static int check_appliance(FILE *out)
 {
     char err[1024];
@@ -69,7 +119,7 @@ static int check_appliance(FILE *out)
     bool tcg_forced = env && strstr(env, "force_tcg");
 
     if (kvm >= 0 && !tcg_forced) {
-        if (try_launch(NULL, err, sizeof err) == 0) {
+        if (try_launch(NULL, 60, err, sizeof err) == 0) {
             fprintf(out, "appliance: launches with KVM\n");
             return 0;
         }
@@ -78,7 +128,7 @@ static int check_appliance(FILE *out)
         fprintf(out, "appliance: %s\n", tcg_forced ? "TCG forced by LIBGUESTFS_BACKEND_SETTINGS"
                                                     : "/dev/kvm is not usable");
     }
-    if (try_launch("force_tcg", err, sizeof err) == 0) {
+    if (try_launch("force_tcg", 600, err, sizeof err) == 0) {
         fprintf(out, "appliance: launches with TCG only (software emulation: slow)%s\n",
                 tcg_forced ? "" : "; set LIBGUESTFS_BACKEND_SETTINGS=force_tcg for virt-v2v");
         return 0;
@@ -94,21 +144,15 @@ static int check_throttling(FILE *out)
 
 static int check_systemd(FILE *out)
 {
-    struct engine_runner *r = NULL;
-    _cleanup_free_ char *why_not = NULL;
-    if (runner_systemd_new(&r, &why_not) < 0) {
-        fprintf(out, "systemd: not used: %s\n", why_not ? why_not : "unknown reason");
-        return 1;
-    }
-    r->free(r);
-    fprintf(out, "systemd: the engine runs in transient units\n");
-    return 0;
+    return runner_systemd_check(out) == 0 ? 0 : 1;
 }
 
 static const struct {
     const char *name;
     int (*run)(FILE *out);
 } checks[] = {
+    { "rhv-guest-tools", check_rhv_guest_tools },
+    { "rhv-version", check_rhv_version },
     { "virt-v2v", check_virt_v2v },
     { "appliance", check_appliance },
     { "throttling", check_throttling },

@@ -10,6 +10,7 @@
 #include "outputs/output.h"
 #include "state/engine_parser.h"
 #include "throttle/throttle.h"
+#include "throttle/throttle_watch.h"
 #include "wrapper/cleanup.h"
 #include "wrapper/engine_argv.h"
 #include "wrapper/files.h"
@@ -27,6 +28,7 @@ struct run {
     sd_event *event;
     struct engine_runner *runner;
     struct throttle *throttle;
+    struct throttle_watch *throttle_watch;
     struct ssh_agent *agent;
     struct engine_parser *parser;
     struct log_follower *v2v_log, *mr_log;
@@ -143,6 +145,26 @@ static void apply_throttling(struct run *run, const struct throttle_request *req
     state_set_throttling(s, req->cpu_present && r >= 0 ? cpu : s->throttle_cpu,
                          req->network_present && rn >= 0 ? net : s->throttle_network);
     state_changed(run);
+}
+
+/* A throttling file appeared (CONTRACT §8): apply it, or report it once. */
+static void on_throttling_file(void *userdata, const struct throttle_request *req, const char *error)
+{
+    struct run *run = userdata;
+    if (req) {
+        apply_throttling(run, req);
+        return;
+    }
+    state_set_last_message(&run->c->state, error, strlen(error));
+    state_changed(run);
+}
+
+static void watch_throttling_file(struct run *run)
+{
+    int r = throttle_watch_new(run->event, run->c->paths.throttle_file, on_throttling_file, run,
+                               &run->throttle_watch);
+    if (r < 0)
+        log_warning("Cannot watch the throttling file %s: %s", run->c->paths.throttle_file, strerror(-r));
 }
 
 static void finish_message(struct run *run, int rc)
@@ -330,6 +352,7 @@ static void run_free(struct run *run)
 
     log_follower_free(run->v2v_log);
     log_follower_free(run->mr_log);
+    throttle_watch_free(run->throttle_watch);
     engine_parser_free(run->parser);
     sd_event_source_disable_unref(run->write_timer);
     sd_event_source_disable_unref(run->kill_timer);
@@ -359,6 +382,8 @@ int conversion_run(struct conversion *c)
         r = start_engine(&run);
         if (r >= 0 && c->cfg.have_throttling && !run.throttle)
             apply_throttling(&run, &c->cfg.throttling);
+        if (r >= 0)
+            watch_throttling_file(&run);
     }
     if (r >= 0) {
         write_state_now(&run);

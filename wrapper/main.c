@@ -238,7 +238,13 @@ int main(int argc, char **argv)
     }
     if (c.cfg.daemonize) {
         if ((r = daemonize()) < 0) {
+            /* The client has the paths already: tell it through the state. */
             log_error("Cannot daemonize: %s", strerror(-r));
+            conversion_secrets_remove(&c);
+            state_set_last_message(&c.state, "virt-v2v-wrapper could not become a daemon", 42);
+            state_set_failed(&c.state);
+            state_set_finished(&c.state);
+            conversion_write_state(&c);
             return 1;
         }
     } else {

@@ -11,6 +11,7 @@
 #define V2VW_RUNNER_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include <systemd/sd-event.h>
 #include "throttle/throttle.h"
@@ -51,5 +52,8 @@ struct engine_runner {
 int runner_direct_new(struct engine_runner **out);
 /* Returns -ENOENT/-ENOTCONN etc. with *why_not set when systemd is not usable. */
 int runner_systemd_new(struct engine_runner **out, char **why_not);
+/* --check-systemd: say whether the systemd runner will be used and, if not,
+ * why. 0 if usable, else the negative errno runner_systemd_new would give. */
+int runner_systemd_check(FILE *out);
 
 #endif

@@ -7,8 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,8 +51,6 @@ static void child_exec(const struct engine_command *cmd, const struct throttle *
     int r = privileges_drop(cmd->uid, cmd->gid);
     if (r < 0)
         child_fail(errfd, -r);
-    /* The engine may dump core; the wrapper (which holds secrets) may not. */
-    prctl(PR_SET_DUMPABLE, 1);
     execve(cmd->argv[0], cmd->argv, cmd->envp);
     child_fail(errfd, errno);
 }

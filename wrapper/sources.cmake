@@ -7,9 +7,14 @@ list(APPEND WRAPPER_SOURCES
   wrapper/lifecycle.c
   wrapper/log.c
   wrapper/log_follower.c
-  wrapper/pending_stubs.c
   wrapper/privileges.c
   wrapper/runner_direct.c
   wrapper/ssh_agent.c
   wrapper/strv.c
+)
+# The systemd runner (room: systemd).
+list(APPEND WRAPPER_SOURCES
+  wrapper/runner_systemd.c
+  wrapper/systemd_bus.c
+  wrapper/systemd_unit.c
 )

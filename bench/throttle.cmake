@@ -1,0 +1,3 @@
+# Throttling apply latency: rename of a throttling file -> limit in effect.
+add_executable(bench-throttle bench/bench-throttle.c)
+target_link_libraries(bench-throttle PRIVATE v2vw)

@@ -1,0 +1,308 @@
+/* oVirt/RHV upload (`rhv_url`): virt-v2v -o rhv-upload, run as vdsm:kvm.
+ * prepare: allocation from the storage domain's type, drivers ISO.
+ * finish: after a failure, remove the disks the engine created. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "outputs/output.h"
+#include "outputs/ovirt_api.h"
+#include "outputs/rhv_upload.h"
+#include "outputs/virtio_win.h"
+#include "wrapper/cleanup.h"
+#include "wrapper/log.h"
+
+const char *rhv_allocation_for_storage_type(const char *type)
+{
+    static const char *const preallocated[] = { "cinder", "fcp", "glusterfs", "iscsi", "posixfs" };
+    for (size_t i = 0; i < ELEMENTSOF(preallocated); i++)
+        if (type && strcmp(type, preallocated[i]) == 0)
+            return "preallocated";
+    return "sparse";
+}
+
+static const char *cafile(const struct conversion *c)
+{
+    return c->cfg.rhv_cafile ? c->cfg.rhv_cafile : OVIRT_DEFAULT_CAFILE;
+}
+
+static const char *domain_type(struct json_object *domain)
+{
+    struct json_object *storage, *type;
+    if (json_object_object_get_ex(domain, "storage", &storage) &&
+        json_object_object_get_ex(storage, "type", &type) && json_object_is_type(type, json_type_string))
+        return json_object_get_string(type);
+    return NULL;
+}
+
+static int lookup_allocation(struct conversion *c, char **error)
+{
+    _cleanup_ovirt_api_ struct ovirt_api *api = NULL;
+    _cleanup_json_ struct json_object *domains = NULL;
+    const char *name = c->cfg.rhv_storage;
+
+    int r = ovirt_api_open(c->cfg.rhv_url, NULL, c->cfg.rhv_password, cafile(c),
+                           c->cfg.insecure_connection, &api, error);
+    if (r < 0)
+        return r;
+    r = ovirt_api_find_storage_domains(api, name, &domains, error);
+    if (r < 0)
+        return r;
+    size_t n = json_object_array_length(domains);
+    if (n != 1) {
+        if (asprintf(error, "Found %zu domains matching \"%s\"", n, name) < 0)
+            *error = NULL;
+        return -ENOENT;
+    }
+    const char *type = domain_type(json_object_array_get_idx(domains, 0));
+    const char *allocation = rhv_allocation_for_storage_type(type);
+    log_info("Storage domain \"%s\" has type %s: allocation %s", name, type ? type : "(unknown)",
+             allocation);
+    c->allocation = strdup(allocation);
+    return c->allocation ? 0 : -ENOMEM;
+}
+
+static int rhv_upload_prepare(struct conversion *c, char **error)
+{
+    free(c->allocation);
+    c->allocation = NULL;
+    if (c->cfg.allocation) {
+        c->allocation = strdup(c->cfg.allocation);
+        if (!c->allocation)
+            return -ENOMEM;
+    } else {
+        int r = lookup_allocation(c, error);
+        if (r < 0)
+            return r;
+    }
+    return virtio_win_resolve(c, error);
+}
+
+static int rhv_upload_append_args(const struct conversion *c, struct strv *argv, char **error)
+{
+    if (!c->secrets.rhv_password) {
+        if (asprintf(error, "The oVirt password file was not created") < 0)
+            *error = NULL;
+        return -EINVAL;
+    }
+    int r = output_append_format(c, argv) < 0 ||
+            strv_push(argv, "-o") < 0 || strv_push(argv, "rhv-upload") < 0 ||
+            strv_push(argv, "-oc") < 0 || strv_push(argv, c->cfg.rhv_url) < 0 ||
+            strv_push(argv, "-os") < 0 || strv_push(argv, c->cfg.rhv_storage) < 0 ||
+            strv_push(argv, "-op") < 0 || strv_push(argv, c->secrets.rhv_password) < 0 ||
+            strv_push(argv, "-oo") < 0 || strv_pushf(argv, "rhv-cafile=%s", cafile(c)) < 0 ||
+            strv_push(argv, "-oo") < 0 || strv_pushf(argv, "rhv-cluster=%s", c->cfg.rhv_cluster) < 0 ||
+            strv_push(argv, "-oo") < 0 || strv_push(argv, "rhv-direct") < 0 ||
+            strv_push(argv, "-oo") < 0 ||
+            strv_pushf(argv, "rhv-verifypeer=%s", c->cfg.insecure_connection ? "false" : "true") < 0;
+    return r ? -ENOMEM : 0;
+}
+
+static long env_ms(const char *name, long def)
+{
+    const char *v = getenv(name);
+    char *end;
+    if (!v || !*v)
+        return def;
+    double s = strtod(v, &end);
+    if (*end || s < 0 || s > 86400)
+        return def;
+    return (long)(s * 1000);
+}
+
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+static const char *transfer_disk_id(struct json_object *t)
+{
+    struct json_object *ref, *id;
+    /* `disk` in API 4.x; `image` is its older name. */
+    if ((json_object_object_get_ex(t, "disk", &ref) || json_object_object_get_ex(t, "image", &ref)) &&
+        json_object_object_get_ex(ref, "id", &id) && json_object_is_type(id, json_type_string))
+        return json_object_get_string(id);
+    return NULL;
+}
+
+static bool transfer_active(struct json_object *t)
+{
+    struct json_object *phase;
+    if (!json_object_object_get_ex(t, "phase", &phase))
+        return true;
+    const char *p = json_object_get_string(phase);
+    return !(p && (strncmp(p, "finished", 8) == 0 || strncmp(p, "cancelled", 9) == 0));
+}
+
+static bool contains(char *const *ids, size_t n, const char *id)
+{
+    for (size_t i = 0; id && i < n; i++)
+        if (strcmp(ids[i], id) == 0)
+            return true;
+    return false;
+}
+
+static void cancel_transfers(struct ovirt_api *api, char *const *disk_ids, size_t n)
+{
+    _cleanup_json_ struct json_object *transfers = NULL;
+    _cleanup_free_ char *error = NULL;
+    size_t cancelled = 0;
+
+    if (ovirt_api_list_image_transfers(api, &transfers, &error) < 0) {
+        log_error("Could not list the image transfers: %s", error);
+        return;
+    }
+    for (size_t i = 0; i < json_object_array_length(transfers); i++) {
+        struct json_object *t = json_object_array_get_idx(transfers, i), *id;
+        const char *disk = transfer_disk_id(t);
+        if (!contains(disk_ids, n, disk) || !transfer_active(t) ||
+            !json_object_object_get_ex(t, "id", &id))
+            continue;
+        _cleanup_free_ char *err = NULL;
+        log_info("Cancelling image transfer %s of disk %s", json_object_get_string(id), disk);
+        int r = ovirt_api_cancel_image_transfer(api, json_object_get_string(id), &err);
+        if (r == -ENOENT)
+            log_info("Image transfer %s is already gone", json_object_get_string(id));
+        else if (r < 0)
+            log_error("Could not cancel image transfer %s: %s", json_object_get_string(id), err);
+        else
+            cancelled++;
+    }
+    if (cancelled == 0)
+        log_info("No active image transfers to cancel");
+}
+
+/* One pass over a pending disk: true when it is gone now. */
+static bool try_remove_disk(struct ovirt_api *api, const char *id)
+{
+    _cleanup_free_ char *status = NULL;
+    _cleanup_free_ char *error = NULL;
+
+    int r = ovirt_api_disk_status(api, id, &status, &error);
+    if (r == -ENOENT) {
+        log_info("Disk %s does not exist (already removed?), skipping it", id);
+        return true;
+    }
+    if (r < 0) {
+        log_warning("Could not get the status of disk %s: %s", id, error);
+        return false;
+    }
+    if (strcmp(status, "ok") != 0) {
+        log_info("Disk %s is %s, waiting for it to be ok", id, status);
+        return false;
+    }
+    log_info("Removing disk %s", id);
+    r = ovirt_api_delete_disk(api, id, &error);
+    if (r == -ENOENT) {
+        log_info("Disk %s is already gone", id);
+        return true;
+    }
+    if (r < 0) {
+        log_warning("Could not remove disk %s: %s", id, error);
+        return false;
+    }
+    log_info("Removed disk %s", id);
+    return true;
+}
+
+int rhv_cleanup_disks(struct ovirt_api *api, char *const *disk_ids, size_t n, long timeout_ms,
+                      long poll_ms)
+{
+    _cleanup_free_ bool *done = calloc(n ? n : 1, sizeof(bool));
+    long deadline = now_ms() + timeout_ms;
+    size_t left = n;
+
+    if (!done)
+        return -ENOMEM;
+    cancel_transfers(api, disk_ids, n);
+    log_info("Removing %zu disk(s)", n);
+    for (;;) {
+        for (size_t i = 0; i < n; i++)
+            if (!done[i] && try_remove_disk(api, disk_ids[i])) {
+                done[i] = true;
+                left--;
+            }
+        if (left == 0)
+            return 0;
+        if (now_ms() >= deadline)
+            break;
+        long wait = deadline - now_ms();
+        sleep_ms(wait < poll_ms ? (wait > 0 ? wait : 0) : poll_ms);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!done[i])
+            log_error("Timed out waiting for disk %s: it was not removed", disk_ids[i]);
+    return -ETIMEDOUT;
+}
+
+/* The password: from the configuration, else from its secret file. */
+static char *read_password(const struct conversion *c)
+{
+    if (c->cfg.rhv_password)
+        return strdup(c->cfg.rhv_password);
+    if (!c->secrets.rhv_password)
+        return NULL;
+    _cleanup_fclose_ FILE *f = fopen(c->secrets.rhv_password, "re");
+    char *buf = NULL;
+    size_t cap = 0;
+    if (!f || getdelim(&buf, &cap, '\0', f) < 0) {
+        if (buf)
+            explicit_bzero(buf, cap);
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static int rhv_upload_finish(struct conversion *c, bool failed)
+{
+    if (!failed) {
+        log_info("oVirt upload succeeded%s%s: nothing to clean up", c->state.vm_id ? ", VM id " : "",
+                 c->state.vm_id ? c->state.vm_id : "");
+        return 0;
+    }
+    if (c->state.n_disk_ids == 0) {
+        log_info("The failed oVirt upload created no disks: nothing to clean up");
+        return 0;
+    }
+
+    _cleanup_erase_ char *password = read_password(c);
+    _cleanup_ovirt_api_ struct ovirt_api *api = NULL;
+    _cleanup_free_ char *error = NULL;
+    log_info("Cleaning up %zu disk(s) of the failed oVirt upload", c->state.n_disk_ids);
+    int r = ovirt_api_open(c->cfg.rhv_url, NULL, password, cafile(c), c->cfg.insecure_connection,
+                           &api, &error);
+    if (r < 0) {
+        log_error("Cannot clean up the disks: %s", error ? error : strerror(-r));
+        return r;
+    }
+    r = rhv_cleanup_disks(api, c->state.disk_ids, c->state.n_disk_ids,
+                          env_ms("V2VW_OVIRT_CLEANUP_TIMEOUT", RHV_CLEANUP_TIMEOUT_MS),
+                          env_ms("V2VW_OVIRT_POLL_INTERVAL", RHV_CLEANUP_POLL_MS));
+    if (r == 0)
+        log_info("Cleanup of the failed oVirt upload done");
+    return r;
+}
+
+const struct output_ops output_rhv_upload = {
+    .id = OUTPUT_RHV_UPLOAD,
+    .name = "rhv-upload",
+    .log_dir = "/var/log/vdsm/import",
+    .identity = IDENTITY_VDSM,
+    .backend_direct = true,
+    .default_bridge = true,
+    .prepare = rhv_upload_prepare,
+    .append_args = rhv_upload_append_args,
+    .finish = rhv_upload_finish,
+};
