@@ -36,7 +36,8 @@ no_secret_in() {
     ! grep -rlaF -f "$PATTERNS" -- "$@" 2>/dev/null
 }
 
-wrapper_daemon_pid() { pgrep -f "^$WRAPPER\$" | head -1; }
+# The daemon is the engine's parent (direct runner).
+wrapper_daemon_pid() { awk '/^PPid:/ {print $2}' "/proc/$(cat "$ENG/rec/pid")/status"; }
 
 # While the engine waits: every process's cmdline and environ.
 scan_processes() {
@@ -62,7 +63,7 @@ check "vddk: wrapper exit 0 ($(cat "$SCRATCH/stderr"))" test $? = 0
 STATE=$(jq -r .state_file "$SCRATCH/stdout")
 check "vddk: engine running" wait_for test -s "$ENG/rec/pid"
 WPID=$(wrapper_daemon_pid)
-check "vddk: wrapper daemon found" test -n "$WPID"
+check "vddk: wrapper daemon found" test "$(readlink "/proc/$WPID/exe")" = "$(readlink -f "$WRAPPER")"
 cp "/proc/$WPID/cmdline" "$ENG/rec/wrapper-cmdline"
 cp "/proc/$WPID/environ" "$ENG/rec/wrapper-environ"
 check "vddk: no secret in any process's cmdline/environ" scan_processes
