@@ -38,7 +38,8 @@ int alloc_lock(int *out)
     return 0;
 }
 
-static int start_time(pid_t pid, unsigned long long *t)
+/* The start time of `pid`, and whether it is a zombie (dead, not reaped). */
+static int start_time(pid_t pid, unsigned long long *t, bool *zombie)
 {
     char path[64], buf[1024];
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
@@ -54,6 +55,7 @@ static int start_time(pid_t pid, unsigned long long *t)
     if (!p)
         return -EIO;
     p++;
+    *zombie = p[0] == ' ' && (p[1] == 'Z' || p[1] == 'X');
     for (int field = 3; field < 22; field++) {
         p = strchr(p + 1, ' ');
         if (!p)
@@ -77,7 +79,8 @@ static int entry_path(uint32_t minor, char **path)
 int alloc_reserve(const char *tag, bool owns_cgroups, uint32_t *minor)
 {
     unsigned long long me = 0;
-    int r = start_time(getpid(), &me);
+    bool zombie;
+    int r = start_time(getpid(), &me, &zombie);
     if (r < 0)
         return r;
     for (uint32_t m = THROTTLE_MINOR_FIRST; m <= THROTTLE_MINOR_LAST; m++) {
@@ -132,7 +135,11 @@ int alloc_read(uint32_t minor, struct alloc_entry *e)
 bool alloc_owner_alive(const struct alloc_entry *e)
 {
     unsigned long long t;
+    bool zombie = false;
     if (e->pid <= 0 || (kill(e->pid, 0) < 0 && errno == ESRCH))
         return false;
-    return start_time(e->pid, &t) < 0 || t == e->start_time;
+    /* A zombie is dead: it waits only for its parent to reap it. */
+    if (start_time(e->pid, &t, &zombie) < 0)
+        return true;
+    return !zombie && t == e->start_time;
 }

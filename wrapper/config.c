@@ -397,6 +397,8 @@ static int parse_document(struct json_object *doc, struct conversion_config *cfg
         return r;
     if (has_control_chars(cfg->vm_name))
         return fail(error, "\"vm_name\" must not contain control characters");
+    if (cfg->vm_name[0] == '-')
+        return fail(error, "\"vm_name\" must not start with \"-\" (virt-v2v would take it for an option)");
     if ((r = parse_options(doc, cfg, error)) < 0
         || (r = parse_transport(doc, cfg, error)) < 0
         || (r = parse_output(doc, cfg, error)) < 0)
