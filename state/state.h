@@ -87,6 +87,8 @@ struct json_object *state_to_json(const struct conversion_state *s);
  * written, fsync'd, chmod 0644, renamed over `path`. On any failure the old
  * file stays intact and the temporary is removed. Negative errno. */
 int state_write_atomic(const struct conversion_state *s, const char *path);
+/* The same for ready JSON text (a newline is appended). */
+int state_file_replace(const char *path, const char *text, size_t len);
 
 /* Turn arbitrary bytes into a bounded, valid UTF-8, NUL-terminated string
  * (invalid sequences and NULs become U+FFFD). Caller frees. */

@@ -57,17 +57,8 @@ static int fill_temp(int fd, const char *text, size_t len)
     return 0;
 }
 
-int state_write_atomic(const struct conversion_state *s, const char *path)
+int state_file_replace(const char *path, const char *text, size_t len)
 {
-    _cleanup_json_ struct json_object *o = state_to_json(s);
-    if (!o)
-        return -ENOMEM;
-    size_t len = 0;
-    const char *text = json_object_to_json_string_length(
-        o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-    if (!text)
-        return -ENOMEM;
-
     _cleanup_free_ char *tmp = temp_template(path);
     if (!tmp)
         return -EINVAL;
@@ -83,4 +74,17 @@ int state_write_atomic(const struct conversion_state *s, const char *path)
     if (r < 0)
         unlink(tmp);
     return r;
+}
+
+int state_write_atomic(const struct conversion_state *s, const char *path)
+{
+    _cleanup_json_ struct json_object *o = state_to_json(s);
+    if (!o)
+        return -ENOMEM;
+    size_t len = 0;
+    const char *text = json_object_to_json_string_length(
+        o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+    if (!text)
+        return -ENOMEM;
+    return state_file_replace(path, text, len);
 }

@@ -93,28 +93,25 @@ row "wrapper SIGTERMed mid-copy"
 check "wrapper SIGTERM: message names the signal" sh -c "jq -r .last_message.message '$STATE' | grep -q 'received SIGTERM'"
 
 # --- wrapper SIGKILLed mid-copy ---------------------------------------------------------------
-# Nothing can finish the state of a wrapper killed with SIGKILL. The next
-# wrapper's throttle_collect_leftovers() kills the orphaned engine (its
-# cgroup) and frees its class; the dead run's state stays valid (not
-# finished) and its secrets directory stays: see the report.
+# The next wrapper that starts cleans up after it: throttle_collect_leftovers()
+# kills the orphaned engine (its cgroup) and frees its class; orphans_collect()
+# removes its secrets and finishes its state as failed.
 V2VW_ENGINE=$FAULT_ENGINE start "$VDDK"
 DEAD_STATE=$STATE DEAD_EPID=$EPID DEAD_WPID=$WPID
 kill -KILL "$WPID"
 check "wrapper SIGKILL: orphaned engine still runs" sh -c "sleep 0.5; kill -0 $DEAD_EPID"
-# A zombie (our init does not reap daemons at once) still counts as an
-# owner for the throttle registry: collection waits until it is reaped.
-sleep 0.5
-ZOMBIE=$(grep -qs '^State:[[:space:]]*Z' "/proc/$DEAD_WPID/status" && echo yes || echo no)
+check "wrapper SIGKILL: its secrets are still there" test -d "${DEAD_STATE%.state}.secrets"
 V2VW_ENGINE=$FAULT_ENGINE start "$VDDK"
-if [ "$ZOMBIE" = no ]; then
-    check "wrapper SIGKILL: the next wrapper killed the orphaned engine" \
-        wait_for sh -c "! grep -qs '^State:[[:space:]]*[RSDT]' /proc/$DEAD_EPID/status"
-else
-    echo "NOTE: the killed wrapper $DEAD_WPID is an unreaped zombie: its leftovers are not collected yet"
-fi
-check "wrapper SIGKILL: dead run's state still valid" jq -e . "$DEAD_STATE" >/dev/null
-printf '| wrapper SIGKILLed mid-copy (zombie: %s; next wrapper collects) | 0 | %s | %s | - | - (state of the dead run stays as it was) | %s | %s |\n' \
-    "$ZOMBIE" "$(jq -r '.finished // false' "$DEAD_STATE")" "$(jq -r .failed "$DEAD_STATE")" \
+check "wrapper SIGKILL: the next wrapper killed the orphaned engine" \
+    wait_for sh -c "! grep -qs '^State:[[:space:]]*[RSDT]' /proc/$DEAD_EPID/status"
+check "wrapper SIGKILL: the next wrapper removed the dead run's secrets" test ! -e "${DEAD_STATE%.state}.secrets"
+check "wrapper SIGKILL: dead run's state finished and failed" \
+    test "$(jq -c '[.finished, .failed]' "$DEAD_STATE")" = '[true,true]'
+check "wrapper SIGKILL: dead run's last_message says why" \
+    sh -c "jq -r .last_message.message '$DEAD_STATE' | grep -q 'virt-v2v-wrapper died'"
+printf '| wrapper SIGKILLed mid-copy (the next wrapper collects) | 0 | %s | %s | - | %s | %s | %s |\n' \
+    "$(jq -r '.finished // false' "$DEAD_STATE")" "$(jq -r .failed "$DEAD_STATE")" \
+    "$(jq -r .last_message.message "$DEAD_STATE")" \
     "$(ls -d "${DEAD_STATE%.state}.secrets" 2>/dev/null | wc -l)" \
     "$(grep -qs '^State:[[:space:]]*[RSDT]' /proc/$DEAD_EPID/status && echo 1 || echo 0)" >> "$TABLE"
 go

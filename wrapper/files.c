@@ -14,6 +14,7 @@
 #include "outputs/output.h"
 #include "wrapper/cleanup.h"
 #include "wrapper/files.h"
+#include "wrapper/orphans.h"
 
 static int fail(char **error, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(char **error, int r, const char *fmt, ...)
@@ -150,6 +151,9 @@ static int create_secrets_dir(const struct conversion *c, char **error)
     if (geteuid() == 0 && chown(c->paths.secrets_dir, c->uid, c->gid) < 0)
         return fail(error, -errno, "cannot give %s to uid %u: %s", c->paths.secrets_dir,
                     (unsigned)c->uid, strerror(errno));
+    int r = orphan_lock_take(c);
+    if (r < 0)
+        return fail(error, r, "cannot lock %s: %s", c->paths.secrets_dir, strerror(-r));
     return 0;
 }
 

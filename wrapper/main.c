@@ -19,6 +19,7 @@
 #include "wrapper/files.h"
 #include "wrapper/lifecycle.h"
 #include "wrapper/log.h"
+#include "wrapper/orphans.h"
 
 static void usage(FILE *out)
 {
@@ -222,6 +223,7 @@ int main(int argc, char **argv)
     if (prepare(&c, &error) < 0 || conversion_paths_init(&c, &error) < 0)
         return die(error);
 
+    orphans_collect(c.paths.state_dir);
     if (conversion_files_create(&c, &error) < 0)
         return die(error);
     if ((r = log_open(c.paths.wrapper_log)) < 0 || (r = init_state(&c)) < 0

@@ -7,6 +7,7 @@ list(APPEND WRAPPER_SOURCES
   wrapper/lifecycle.c
   wrapper/log.c
   wrapper/log_follower.c
+  wrapper/orphans.c
   wrapper/privileges.c
   wrapper/runner_direct.c
   wrapper/ssh_agent.c
