@@ -21,21 +21,11 @@
 
 #include "luks/vault.h"
 #include "wrapper/cleanup.h"
+#include "wrapper/error.h"
 #include "wrapper/log.h"
 
 #define VAULT_MAX_DEVICE 32        /* "/dev/sd" + letters + digits */
 #define SHOWN_MAX 64               /* bytes of a name shown in an error */
-
-static int fail(char **error, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char **error, int r, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (vasprintf(error, fmt, ap) < 0)
-        *error = NULL;
-    va_end(ap);
-    return r;
-}
 
 bool vault_device_valid(const char *device)
 {
@@ -106,33 +96,33 @@ static int check_entry(struct json_object *entry, const char *path, const char *
     struct json_object *device, *key;
 
     if (!json_object_is_type(entry, json_type_object))
-        return fail(error, -EINVAL, "LUKS keys vault %s: entry %zu of VM \"%s\" is not an object",
+        return error_set(error, -EINVAL, "LUKS keys vault %s: entry %zu of VM \"%s\" is not an object",
                     path, idx, vm);
     if (!json_object_object_get_ex(entry, "device", &device) ||
         !json_object_is_type(device, json_type_string))
-        return fail(error, -EINVAL,
+        return error_set(error, -EINVAL,
                     "LUKS keys vault %s: entry %zu of VM \"%s\" has no \"device\" string",
                     path, idx, vm);
     const char *dev = json_object_get_string(device);
     if ((size_t)json_object_get_string_len(device) != strlen(dev) || !vault_device_valid(dev)) {
         char dev_shown[SHOWN_MAX + 8];
         shown(dev, dev_shown, sizeof dev_shown);
-        return fail(error, -EINVAL,
+        return error_set(error, -EINVAL,
                     "LUKS keys vault %s: entry %zu of VM \"%s\" has device \"%s\"; "
                     "expected /dev/sdX or /dev/sdXN (X lowercase letters, N a number)",
                     path, idx, vm, dev_shown);
     }
     if (!json_object_object_get_ex(entry, "key", &key) ||
         !json_object_is_type(key, json_type_string))
-        return fail(error, -EINVAL,
+        return error_set(error, -EINVAL,
                     "LUKS keys vault %s: entry %zu of VM \"%s\" has no \"key\" string",
                     path, idx, vm);
     size_t len = (size_t)json_object_get_string_len(key);
     if (len == 0)
-        return fail(error, -EINVAL, "LUKS keys vault %s: entry %zu of VM \"%s\" has an empty key",
+        return error_set(error, -EINVAL, "LUKS keys vault %s: entry %zu of VM \"%s\" has an empty key",
                     path, idx, vm);
     if (strlen(json_object_get_string(key)) != len)
-        return fail(error, -EINVAL,
+        return error_set(error, -EINVAL,
                     "LUKS keys vault %s: the key of entry %zu of VM \"%s\" contains a NUL character",
                     path, idx, vm);
     return 0;
@@ -143,14 +133,14 @@ static int check_vault(struct json_object *root, const char *path, const char *v
                        struct vault_entry **entries, size_t *n, char **error)
 {
     if (!json_object_is_type(root, json_type_object))
-        return fail(error, -EINVAL,
+        return error_set(error, -EINVAL,
                     "LUKS keys vault %s is not a JSON object mapping VM names to lists of keys",
                     path);
     json_object_object_foreach(root, name, list) {
         char vm[SHOWN_MAX + 8];
         shown(name, vm, sizeof vm);
         if (!json_object_is_type(list, json_type_array))
-            return fail(error, -EINVAL,
+            return error_set(error, -EINVAL,
                         "LUKS keys vault %s: the value of VM \"%s\" is not a list", path, vm);
         bool ours = strcmp(name, vm_name) == 0;
         size_t len = json_object_array_length(list);
@@ -167,7 +157,7 @@ static int check_vault(struct json_object *root, const char *path, const char *v
             r = add_entry(entries, n, json_object_get_string(device),
                           json_object_get_string(key), (size_t)json_object_get_string_len(key));
             if (r < 0)
-                return fail(error, r, "LUKS keys vault %s: out of memory", path);
+                return error_set(error, r, "LUKS keys vault %s: out of memory", path);
         }
     }
     return 0;
@@ -223,21 +213,21 @@ static struct json_object *parse_json(struct json_tokener *tok, const char *buf,
         root = json_tokener_parse_ex(tok, "", 1);
         jerr = json_tokener_get_error(tok);
         if (!root && jerr == json_tokener_continue) {
-            fail(error, -EINVAL, "LUKS keys vault %s is not valid JSON: it ends too early", path);
+            error_set(error, -EINVAL, "LUKS keys vault %s is not valid JSON: it ends too early", path);
             return NULL;
         }
         if (root)
             return root;
     }
     if (!root) {
-        fail(error, -EINVAL, "LUKS keys vault %s is not valid JSON: %s", path,
+        error_set(error, -EINVAL, "LUKS keys vault %s is not valid JSON: %s", path,
              json_tokener_error_desc(jerr));
         return NULL;
     }
     size_t end = json_tokener_get_parse_end(tok);
     if (end < len && !only_space(buf + end, len - end)) {
         json_object_put(root);
-        fail(error, -EINVAL, "LUKS keys vault %s is not valid JSON: data after the object", path);
+        error_set(error, -EINVAL, "LUKS keys vault %s is not valid JSON: data after the object", path);
         return NULL;
     }
     return root;
@@ -250,14 +240,14 @@ int vault_parse(const char *buf, size_t len, const char *vm_name, const char *pa
     *n = 0;
     *error = NULL;
     if (len > VAULT_MAX_SIZE)
-        return fail(error, -EFBIG, "LUKS keys vault %s is too large (%zu bytes; at most %d)",
+        return error_set(error, -EFBIG, "LUKS keys vault %s is too large (%zu bytes; at most %d)",
                     path, len, VAULT_MAX_SIZE);
     if (only_space(buf, len))
-        return fail(error, -EINVAL, "LUKS keys vault %s is empty", path);
+        return error_set(error, -EINVAL, "LUKS keys vault %s is empty", path);
 
     _cleanup_(tokener_wipe_and_freep) struct json_tokener *tok = json_tokener_new();
     if (!tok)
-        return fail(error, -ENOMEM, "LUKS keys vault %s: out of memory", path);
+        return error_set(error, -ENOMEM, "LUKS keys vault %s: out of memory", path);
     json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
     struct json_object *root = parse_json(tok, buf, len, path, error);
     if (!root)
@@ -307,25 +297,25 @@ static const char *file_type(mode_t mode)
 static int check_file(int fd, const char *path, uid_t uid, struct stat *st, char **error)
 {
     if (fstat(fd, st) < 0)
-        return fail(error, -errno, "LUKS keys vault %s cannot be examined: %s", path,
+        return error_set(error, -errno, "LUKS keys vault %s cannot be examined: %s", path,
                     strerror(errno));
     if (!S_ISREG(st->st_mode))
-        return fail(error, -EINVAL, "LUKS keys vault %s is not a regular file (it is %s)", path,
+        return error_set(error, -EINVAL, "LUKS keys vault %s is not a regular file (it is %s)", path,
                     file_type(st->st_mode));
     if (st->st_uid != uid)
-        return fail(error, -EPERM,
+        return error_set(error, -EPERM,
                     "LUKS keys vault %s must be owned by the conversion user (uid %u), not uid %u",
                     path, (unsigned)uid, (unsigned)st->st_uid);
     if (st->st_mode & 044)
-        return fail(error, -EPERM,
+        return error_set(error, -EPERM,
                     "LUKS keys vault %s must not be readable by group or others (mode %04o)",
                     path, (unsigned)(st->st_mode & 07777));
     if (st->st_mode & 077)
-        return fail(error, -EPERM,
+        return error_set(error, -EPERM,
                     "LUKS keys vault %s must not give group or others any permission (mode %04o)",
                     path, (unsigned)(st->st_mode & 07777));
     if (st->st_size > VAULT_MAX_SIZE)
-        return fail(error, -EFBIG, "LUKS keys vault %s is too large (%lld bytes; at most %d)",
+        return error_set(error, -EFBIG, "LUKS keys vault %s is too large (%lld bytes; at most %d)",
                     path, (long long)st->st_size, VAULT_MAX_SIZE);
     return 0;
 }
@@ -337,20 +327,20 @@ static int read_file(int fd, const char *path, size_t size, struct secret_buf *b
     b->size = size + 1;
     b->p = malloc(b->size);
     if (!b->p)
-        return fail(error, -ENOMEM, "LUKS keys vault %s: out of memory", path);
+        return error_set(error, -ENOMEM, "LUKS keys vault %s: out of memory", path);
     *len = 0;
     for (;;) {
         ssize_t k = read(fd, b->p + *len, b->size - *len);
         if (k < 0 && errno == EINTR)
             continue;
         if (k < 0)
-            return fail(error, -errno, "LUKS keys vault %s cannot be read: %s", path,
+            return error_set(error, -errno, "LUKS keys vault %s cannot be read: %s", path,
                         strerror(errno));
         if (k == 0)
             return 0;
         *len += (size_t)k;
         if (*len > size)
-            return fail(error, -EAGAIN, "LUKS keys vault %s changed while it was read", path);
+            return error_set(error, -EAGAIN, "LUKS keys vault %s changed while it was read", path);
     }
 }
 
@@ -372,10 +362,10 @@ int vault_load(const char *path, bool path_was_given, const char *vm_name,
             return 0;
         }
         if (errno == ELOOP)
-            return fail(error, -ELOOP,
+            return error_set(error, -ELOOP,
                         "LUKS keys vault %s is a symbolic link; give the path of the file itself",
                         path);
-        return fail(error, -errno, "LUKS keys vault %s cannot be opened: %s", path,
+        return error_set(error, -errno, "LUKS keys vault %s cannot be opened: %s", path,
                     strerror(errno));
     }
 

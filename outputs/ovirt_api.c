@@ -9,6 +9,7 @@
 
 #include "outputs/ovirt_api.h"
 #include "wrapper/cleanup.h"
+#include "wrapper/error.h"
 #include "wrapper/log.h"
 
 #define MAX_REPLY (16 * 1024 * 1024)
@@ -65,8 +66,7 @@ static void set_error(char **error, const char *fmt, ...)
         return;
     free(*error);
     va_start(ap, fmt);
-    if (vasprintf(error, fmt, ap) < 0)
-        *error = NULL;
+    error_setv(error, 0, fmt, ap);
     va_end(ap);
 }
 

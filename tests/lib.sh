@@ -63,3 +63,25 @@ wait_for() {
 
 state_field() { jq -c "$2" "$1"; }
 no_files_left() { [ -z "$(ls -A "$V2VW_STATE_DIR" "$V2VW_LOG_DIR" 2>/dev/null | grep -v ':$' | grep -v '^$')" ]; }
+
+# argv_of JSON: run the wrapper in the foreground (FAKE_ENGINE_RECORD set);
+# print the engine's argv with run paths replaced by MR, SECRETS and S.
+argv_of() {
+    rm -f "$FAKE_ENGINE_RECORD"
+    printf '%s' "$1" | jq '.daemonize = false' > "$SCRATCH/input.json"
+    "$WRAPPER" < "$SCRATCH/input.json" > "$SCRATCH/stdout" 2> "$SCRATCH/stderr"
+    local rc=$?
+    [ -f "$FAKE_ENGINE_RECORD" ] || { echo "no record (rc $rc): $(cat "$SCRATCH/stderr")"; return; }
+    sed -n 's/^arg=//p' "$FAKE_ENGINE_RECORD" \
+        | sed -e "s|$V2VW_LOG_DIR/v2v-import-[0-9T]*-[0-9]*-mr.log|MR|" \
+              -e "s|$V2VW_STATE_DIR/v2v-import-[0-9T]*-[0-9]*.secrets|SECRETS|" \
+              -e "s|$SCRATCH|S|g" | tr '\n' ' ' | sed 's/ $//'
+}
+
+expect_argv() { # DESCRIPTION JSON EXPECTED
+    local got
+    got=$(argv_of "$2")
+    if [ "$got" = "$3" ]; then pass; else fail "$1:
+  expected: $3
+  got:      $got"; fi
+}

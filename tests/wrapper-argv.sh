@@ -5,28 +5,6 @@ export FAKE_ENGINE_RECORD="$SCRATCH/record"
 touch "$SCRATCH/disk.img" "$SCRATCH/drivers.iso"
 FP=01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67
 
-# argv_of JSON: runs the wrapper in the foreground, prints the argv with
-# the run-specific paths replaced by MR, SECRETS.
-argv_of() {
-    rm -f "$FAKE_ENGINE_RECORD"
-    printf '%s' "$1" | jq '.daemonize = false' > "$SCRATCH/input.json"
-    "$WRAPPER" < "$SCRATCH/input.json" > "$SCRATCH/stdout" 2> "$SCRATCH/stderr"
-    local rc=$?
-    [ -f "$FAKE_ENGINE_RECORD" ] || { echo "no record (rc $rc): $(cat "$SCRATCH/stderr")"; return; }
-    sed -n 's/^arg=//p' "$FAKE_ENGINE_RECORD" \
-        | sed -e "s|$V2VW_LOG_DIR/v2v-import-[0-9T]*-[0-9]*-mr.log|MR|" \
-              -e "s|$V2VW_STATE_DIR/v2v-import-[0-9T]*-[0-9]*.secrets|SECRETS|" \
-              -e "s|$SCRATCH|S|g" | tr '\n' ' ' | sed 's/ $//'
-}
-
-expect_argv() { # DESCRIPTION JSON EXPECTED
-    local got
-    got=$(argv_of "$2")
-    if [ "$got" = "$3" ]; then pass; else fail "$1:
-  expected: $3
-  got:      $got"; fi
-}
-
 BASE="-v -x"
 expect_argv "disk to local" \
     "$(input_local)" \

@@ -14,6 +14,7 @@
 
 #include "throttle/nl_cleanup.h"
 #include "throttle/throttle_int.h"
+#include "wrapper/error.h"
 #include "wrapper/log.h"
 
 static void cg_mounts_freep(struct cg_mounts *m) { cg_mounts_free(m); }
@@ -26,17 +27,6 @@ const char *throttle_method_name(enum throttle_method m)
     case THROTTLE_METHOD_CGROUP: return "cgroup (cls_cgroup with net_cls.classid)";
     default: return "none";
     }
-}
-
-/* *error = fmt's sentence (which ends with the reason, %s of strerror(-r)). */
-static int __attribute__((format(printf, 3, 4))) fail(char **error, int r, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (error && vasprintf(error, fmt, ap) < 0)
-        *error = NULL;
-    va_end(ap);
-    return r;
 }
 
 static bool tag_valid(const char *tag)
@@ -73,9 +63,9 @@ static int alloc_throttle(const char *tag, bool owns_cgroups, struct throttle **
     _cleanup_close_ int lock = -1;
     int r = alloc_lock(&lock);
     if (r < 0)
-        return fail(error, r, "cannot lock %s: %s", throttle_rundir(), strerror(-r));
+        return error_set(error, r, "cannot lock %s: %s", throttle_rundir(), strerror(-r));
     if ((r = alloc_reserve(tag, owns_cgroups, &t->minor)) < 0)
-        return fail(error, r, "cannot reserve a traffic class in %s: %s", throttle_rundir(), strerror(-r));
+        return error_set(error, r, "cannot reserve a traffic class in %s: %s", throttle_rundir(), strerror(-r));
     *out = TAKE_PTR(t);
     return 0;
 }
@@ -121,17 +111,17 @@ int throttle_new(const char *tag, struct throttle **out, char **error)
     _cleanup_(throttle_freep) struct throttle *t = NULL;
     int r = cg_find_mounts(&m);
     if (r < 0)
-        return fail(error, r, "cannot read %s: %s", "/proc/self/mountinfo", strerror(-r));
+        return error_set(error, r, "cannot read %s: %s", "/proc/self/mountinfo", strerror(-r));
     if ((r = alloc_throttle(tag, true, &t, error)) < 0)
         return r;
     if ((r = create_cpu_cgroups(t, &m)) < 0)
-        return fail(error, r, "cannot create the conversion's cgroup in %s: %s",
+        return error_set(error, r, "cannot create the conversion's cgroup in %s: %s",
                     m.v1_cpu ? m.v1_cpu : "the cpu hierarchy", strerror(-r));
     if (!t->v2_dir && m.v2 && (r = cg_create(m.v2, tag, false, &t->v2_dir)) < 0)
-        return fail(error, r, "cannot create the conversion's cgroup in %s: %s", m.v2, strerror(-r));
+        return error_set(error, r, "cannot create the conversion's cgroup in %s: %s", m.v2, strerror(-r));
     t->v2_owned = t->v2_dir != NULL;
     if ((r = create_netcls_cgroup(t, &m)) < 0)
-        return fail(error, r, "cannot create the conversion's net_cls cgroup in %s: %s", m.v1_netcls, strerror(-r));
+        return error_set(error, r, "cannot create the conversion's net_cls cgroup in %s: %s", m.v1_netcls, strerror(-r));
     if (!t->cpu_dir && !t->v2_dir) {
         if (error)
             *error = strdup("no cgroup hierarchy to throttle in");
@@ -141,10 +131,10 @@ int throttle_new(const char *tag, struct throttle **out, char **error)
     for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
         bool dup = i == 2 && dirs[2] && dirs[1] && strcmp(dirs[1], dirs[2]) == 0;
         if (dirs[i] && !dup && (r = add_enter_path(t, dirs[i])) < 0)
-            return fail(error, r, "%s: %s", "cgroup paths", strerror(-r));
+            return error_set(error, r, "%s: %s", "cgroup paths", strerror(-r));
     }
     if (t->v2_dir && (r = cg_id(t->v2_dir, &t->cgroup_id)) < 0)
-        return fail(error, r, "cannot get the cgroup id of %s: %s", t->v2_dir, strerror(-r));
+        return error_set(error, r, "cannot get the cgroup id of %s: %s", t->v2_dir, strerror(-r));
     log_info("throttling: CPU in %s (%s), network classified by cgroup %s (id %" PRIu64 "), class %x:%x",
              t->cpu_dir ? t->cpu_dir : "nowhere", t->cpu_is_v2 ? "v2" : "v1",
              t->v2_dir ? t->v2_dir : "none", t->cgroup_id, THROTTLE_MAJOR, t->minor);
@@ -159,7 +149,7 @@ int throttle_new_for_cgroup(const char *tag, const char *cgroup_v2_path, struct 
     _cleanup_(throttle_freep) struct throttle *t = NULL;
     int r = cg_find_mounts(&m);
     if (r < 0)
-        return fail(error, r, "cannot read %s: %s", "/proc/self/mountinfo", strerror(-r));
+        return error_set(error, r, "cannot read %s: %s", "/proc/self/mountinfo", strerror(-r));
     if (!m.v2) {
         if (error)
             *error = strdup("no cgroup2 mount to classify the conversion's traffic by");
@@ -170,7 +160,7 @@ int throttle_new_for_cgroup(const char *tag, const char *cgroup_v2_path, struct 
     if (asprintf(&t->v2_dir, "%s%s%s", m.v2, cgroup_v2_path[0] == '/' ? "" : "/", cgroup_v2_path) < 0)
         return -ENOMEM;
     if ((r = cg_id(t->v2_dir, &t->cgroup_id)) < 0)
-        return fail(error, r, "cannot get the cgroup id of %s: %s", t->v2_dir, strerror(-r));
+        return error_set(error, r, "cannot get the cgroup id of %s: %s", t->v2_dir, strerror(-r));
     *out = TAKE_PTR(t);
     return 0;
 }
@@ -218,7 +208,7 @@ int throttle_set_cpu(struct throttle *t, const struct throttle_request *req, cha
             r = cg_write(t->cpu_dir, "cpu.cfs_quota_us", quota);
     }
     if (r < 0)
-        return fail(error, r, "cannot set the CPU quota in %s: %s", t->cpu_dir, strerror(-r));
+        return error_set(error, r, "cannot set the CPU quota in %s: %s", t->cpu_dir, strerror(-r));
     log_info("throttling: CPU quota %s", req->cpu_unlimited ? "unlimited" : quota);
     return 0;
 }
@@ -231,9 +221,9 @@ static int install_tc(struct throttle *t, struct nl_sock *sk, uint64_t rate, cha
     size_t n = 0;
     int r = alloc_lock(&lock);
     if (r < 0)
-        return fail(error, r, "cannot lock %s: %s", throttle_rundir(), strerror(-r));
+        return error_set(error, r, "cannot lock %s: %s", throttle_rundir(), strerror(-r));
     if ((r = tc_pick_ifaces(sk, &ifs, &n)) < 0)
-        return fail(error, r, "cannot list the %s: %s", "network interfaces", strerror(-r));
+        return error_set(error, r, "cannot list the %s: %s", "network interfaces", strerror(-r));
     t->ifindexes = calloc(n ? n : 1, sizeof *t->ifindexes);
     if (!t->ifindexes)
         return -ENOMEM;
@@ -285,7 +275,7 @@ int throttle_set_network(struct throttle *t, const struct throttle_request *req,
     }
     int r = tc_socket(&sk);
     if (r < 0)
-        return fail(error, r, "cannot open a %s socket: %s", "netlink", strerror(-r));
+        return error_set(error, r, "cannot open a %s socket: %s", "netlink", strerror(-r));
     if (!t->tc_ready)
         r = install_tc(t, sk, rate, error);
     else
@@ -293,7 +283,7 @@ int throttle_set_network(struct throttle *t, const struct throttle_request *req,
             r = tc_set_rate(sk, t->ifindexes[i], t->minor, rate);
     if (r < 0) {
         if (error && !*error)
-            fail(error, r, "cannot set the %s rate: %s", "network", strerror(-r));
+            error_set(error, r, "cannot set the %s rate: %s", "network", strerror(-r));
         return r;
     }
     t->rate = rate;

@@ -8,6 +8,7 @@
 
 #include "wrapper/cleanup.h"
 #include "wrapper/config.h"
+#include "wrapper/error.h"
 
 #define MAX_NAME 1024            /* bytes of vm_name */
 #define MAX_LIST 1024            /* entries of source_disks / network_mappings */
@@ -29,17 +30,6 @@ static const char *const secret_keys[] = {
     "vmware_password", "rhv_password", "ssh_key", "source_password",
 };
 
-static int fail(char **error, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(char **error, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (vasprintf(error, fmt, ap) < 0)
-        *error = NULL;
-    va_end(ap);
-    return -EINVAL;
-}
-
 static bool has_control_chars(const char *s)
 {
     for (; *s; s++)
@@ -58,19 +48,19 @@ static int get_string(struct json_object *doc, const char *key, bool required, s
     *out = NULL;
     if (!json_object_object_get_ex(doc, key, &v) || !v) {
         if (required)
-            return fail(error, "\"%s\" is required", key);
+            return error_set(error, -EINVAL, "\"%s\" is required", key);
         return 0;
     }
     if (!json_object_is_type(v, json_type_string))
-        return fail(error, "\"%s\" must be a string", key);
+        return error_set(error, -EINVAL, "\"%s\" must be a string", key);
     const char *s = json_object_get_string(v);
     size_t len = (size_t)json_object_get_string_len(v);
     if (strlen(s) != len)
-        return fail(error, "\"%s\" must not contain NUL characters", key);
+        return error_set(error, -EINVAL, "\"%s\" must not contain NUL characters", key);
     if (len == 0)
-        return fail(error, "\"%s\" must not be empty", key);
+        return error_set(error, -EINVAL, "\"%s\" must not be empty", key);
     if (len > max)
-        return fail(error, "\"%s\" is too long (%zu bytes, at most %zu)", key, len, max);
+        return error_set(error, -EINVAL, "\"%s\" is too long (%zu bytes, at most %zu)", key, len, max);
     *out = strdup(s);
     return *out ? 0 : -ENOMEM;
 }
@@ -83,7 +73,7 @@ static int get_bool(struct json_object *doc, const char *key, bool def, bool *ou
     if (!json_object_object_get_ex(doc, key, &v) || !v)
         return 0;
     if (!json_object_is_type(v, json_type_boolean))
-        return fail(error, "\"%s\" must be true or false", key);
+        return error_set(error, -EINVAL, "\"%s\" must be true or false", key);
     *out = json_object_get_boolean(v);
     return 0;
 }
@@ -99,15 +89,15 @@ static int get_choice(struct json_object *doc, const char *key, const char *cons
             return 0;
     free(*out);
     *out = NULL;
-    return fail(error, "\"%s\" must be \"%s\" or \"%s\"", key, choices[0], choices[1]);
+    return error_set(error, -EINVAL, "\"%s\" must be \"%s\" or \"%s\"", key, choices[0], choices[1]);
 }
 
 static int require_absolute(const char *key, const char *path, char **error)
 {
     if (path && path[0] != '/')
-        return fail(error, "\"%s\" must be an absolute path", key);
+        return error_set(error, -EINVAL, "\"%s\" must be an absolute path", key);
     if (path && has_control_chars(path))
-        return fail(error, "\"%s\" must not contain control characters", key);
+        return error_set(error, -EINVAL, "\"%s\" must not contain control characters", key);
     return 0;
 }
 
@@ -118,10 +108,10 @@ static int parse_source_disks(struct json_object *doc, struct conversion_config 
     if (!json_object_object_get_ex(doc, "source_disks", &v) || !v)
         return 0;
     if (!json_object_is_type(v, json_type_array))
-        return fail(error, "\"source_disks\" must be an array of strings");
+        return error_set(error, -EINVAL, "\"source_disks\" must be an array of strings");
     size_t n = json_object_array_length(v);
     if (n > MAX_LIST)
-        return fail(error, "\"source_disks\" has %zu entries, at most %d are allowed", n, MAX_LIST);
+        return error_set(error, -EINVAL, "\"source_disks\" has %zu entries, at most %d are allowed", n, MAX_LIST);
     cfg->source_disks = calloc(n + 1, sizeof(char *));
     if (!cfg->source_disks)
         return -ENOMEM;
@@ -129,10 +119,10 @@ static int parse_source_disks(struct json_object *doc, struct conversion_config 
         struct json_object *e = json_object_array_get_idx(v, i);
         if (!json_object_is_type(e, json_type_string) || json_object_get_string_len(e) == 0
             || strlen(json_object_get_string(e)) != (size_t)json_object_get_string_len(e))
-            return fail(error, "\"source_disks\" must be an array of non-empty strings (entry %zu is not)", i + 1);
+            return error_set(error, -EINVAL, "\"source_disks\" must be an array of non-empty strings (entry %zu is not)", i + 1);
         for (size_t j = 0; j < i; j++)
             if (strcmp(cfg->source_disks[j], json_object_get_string(e)) == 0)
-                return fail(error, "\"source_disks\" names \"%s\" twice", cfg->source_disks[j]);
+                return error_set(error, -EINVAL, "\"source_disks\" names \"%s\" twice", cfg->source_disks[j]);
         cfg->source_disks[i] = strdup(json_object_get_string(e));
         if (!cfg->source_disks[i])
             return -ENOMEM;
@@ -163,7 +153,7 @@ static int parse_network_mapping(struct json_object *e, struct network_mapping *
         || !json_object_object_get_ex(e, "source", &src) || !json_object_is_type(src, json_type_string)
         || !json_object_object_get_ex(e, "destination", &dst) || !json_object_is_type(dst, json_type_string)
         || json_object_get_string_len(src) == 0 || json_object_get_string_len(dst) == 0)
-        return fail(error, "%s", what);
+        return error_set(error, -EINVAL, "%s", what);
     m->source = strdup(json_object_get_string(src));
     m->destination = strdup(json_object_get_string(dst));
     if (!m->source || !m->destination)
@@ -171,11 +161,11 @@ static int parse_network_mapping(struct json_object *e, struct network_mapping *
     if (strlen(m->source) != (size_t)json_object_get_string_len(src) || has_control_chars(m->source)
         || strlen(m->destination) != (size_t)json_object_get_string_len(dst)
         || has_control_chars(m->destination) || strchr(m->destination, ':'))
-        return fail(error, "\"network_mappings\": \"source\" and \"destination\" must be plain names "
+        return error_set(error, -EINVAL, "\"network_mappings\": \"source\" and \"destination\" must be plain names "
                     "(no control characters; no ':' in \"destination\")");
     if (json_object_object_get_ex(e, "mac_address", &mac) && mac) {
         if (!json_object_is_type(mac, json_type_string) || !is_mac_address(json_object_get_string(mac)))
-            return fail(error, "\"network_mappings\": \"mac_address\" must look like \"52:54:00:12:34:56\"");
+            return error_set(error, -EINVAL, "\"network_mappings\": \"mac_address\" must look like \"52:54:00:12:34:56\"");
         m->mac_address = strdup(json_object_get_string(mac));
         if (!m->mac_address)
             return -ENOMEM;
@@ -190,10 +180,10 @@ static int parse_network_mappings(struct json_object *doc, struct conversion_con
     if (!json_object_object_get_ex(doc, "network_mappings", &v) || !v)
         return 0;
     if (!json_object_is_type(v, json_type_array))
-        return fail(error, "\"network_mappings\" must be an array of objects with \"source\" and \"destination\"");
+        return error_set(error, -EINVAL, "\"network_mappings\" must be an array of objects with \"source\" and \"destination\"");
     size_t n = json_object_array_length(v);
     if (n > MAX_LIST)
-        return fail(error, "\"network_mappings\" has %zu entries, at most %d are allowed", n, MAX_LIST);
+        return error_set(error, -EINVAL, "\"network_mappings\" has %zu entries, at most %d are allowed", n, MAX_LIST);
     cfg->network_mappings = calloc(n ? n : 1, sizeof(*cfg->network_mappings));
     if (!cfg->network_mappings)
         return -ENOMEM;
@@ -247,7 +237,7 @@ static int parse_transport(struct json_object *doc, struct conversion_config *cf
         if (strcmp(name, transports[i].name) == 0)
             break;
     if (i == ELEMENTSOF(transports))
-        return fail(error, "\"transport_method\" must be one of \"vddk\", \"ssh\", \"disk\", \"ova\", "
+        return error_set(error, -EINVAL, "\"transport_method\" must be one of \"vddk\", \"ssh\", \"disk\", \"ova\", "
                     "\"libvirtxml\" or \"libvirt\"");
     cfg->transport = transports[i].t;
 
@@ -258,14 +248,14 @@ static int parse_transport(struct json_object *doc, struct conversion_config *cf
             || (r = get_string(doc, "vmware_fingerprint", true, 64, &cfg->vmware_fingerprint, error)) < 0)
             return r;
         if (!is_thumbprint(cfg->vmware_fingerprint))
-            return fail(error, "\"vmware_fingerprint\" must be a SHA1 thumbprint like "
+            return error_set(error, -EINVAL, "\"vmware_fingerprint\" must be a SHA1 thumbprint like "
                         "\"01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67\"");
         if (has_control_chars(cfg->vmware_uri))
-            return fail(error, "\"vmware_uri\" must not contain control characters");
+            return error_set(error, -EINVAL, "\"vmware_uri\" must not contain control characters");
         return 0;
     case TRANSPORT_SSH:
         if (strncmp(cfg->vm_name, "ssh://", 6) != 0)
-            return fail(error, "\"vm_name\" must be an ssh:// URI of the VMX file with transport \"ssh\"");
+            return error_set(error, -EINVAL, "\"vm_name\" must be an ssh:// URI of the VMX file with transport \"ssh\"");
         return get_string(doc, "ssh_key", false, MAX_STRING, &cfg->ssh_key, error);
     case TRANSPORT_DISK:
     case TRANSPORT_OVA:
@@ -278,7 +268,7 @@ static int parse_transport(struct json_object *doc, struct conversion_config *cf
             || (r = get_string(doc, "source_password", false, MAX_STRING, &cfg->source_password, error)) < 0)
             return r;
         if (has_control_chars(cfg->source_uri))
-            return fail(error, "\"source_uri\" must not contain control characters");
+            return error_set(error, -EINVAL, "\"source_uri\" must not contain control characters");
         return 0;
     }
     return 0;
@@ -300,10 +290,10 @@ static int parse_rhv(struct json_object *doc, struct conversion_config *cfg, cha
         || (r = get_string(doc, "rhv_cafile", false, 4096, &cfg->rhv_cafile, error)) < 0)
         return r;
     if (strncmp(cfg->rhv_url, "https://", 8) != 0)
-        return fail(error, "\"rhv_url\" must be an https:// URL of the oVirt API");
+        return error_set(error, -EINVAL, "\"rhv_url\" must be an https:// URL of the oVirt API");
     if (has_control_chars(cfg->rhv_url) || has_control_chars(cfg->rhv_cluster)
         || has_control_chars(cfg->rhv_storage))
-        return fail(error, "\"rhv_url\", \"rhv_cluster\" and \"rhv_storage\" must not contain control characters");
+        return error_set(error, -EINVAL, "\"rhv_url\", \"rhv_cluster\" and \"rhv_storage\" must not contain control characters");
     if (!cfg->rhv_cafile && !(cfg->rhv_cafile = strdup("/etc/pki/vdsm/certs/cacert.pem")))
         return -ENOMEM;
     return require_absolute("rhv_cafile", cfg->rhv_cafile, error);
@@ -325,11 +315,11 @@ static int parse_output(struct json_object *doc, struct conversion_config *cfg, 
         if ((r = get_string(doc, "export_domain", true, 4096, &cfg->export_domain, error)) < 0)
             return r;
         if (!strstr(cfg->export_domain, ":/") || has_control_chars(cfg->export_domain))
-            return fail(error, "\"export_domain\" must be an NFS export like \"host:/path\"");
+            return error_set(error, -EINVAL, "\"export_domain\" must be an NFS export like \"host:/path\"");
         return 0;
     }
     if (present(doc, "osp_environment"))
-        return fail(error, "\"osp_environment\": the OpenStack output is not supported by this build of virt-v2v-wrapper");
+        return error_set(error, -EINVAL, "\"osp_environment\": the OpenStack output is not supported by this build of virt-v2v-wrapper");
     if (present(doc, "local_storage")) {
         cfg->output = OUTPUT_LOCAL;
         if ((r = get_string(doc, "local_storage", true, 4096, &cfg->local_storage, error)) < 0)
@@ -342,13 +332,13 @@ static int parse_output(struct json_object *doc, struct conversion_config *cfg, 
             || (r = get_string(doc, "libvirt_uri", false, 4096, &cfg->libvirt_uri, error)) < 0)
             return r;
         if (has_control_chars(cfg->libvirt_pool) || (cfg->libvirt_uri && has_control_chars(cfg->libvirt_uri)))
-            return fail(error, "\"libvirt_pool\" and \"libvirt_uri\" must not contain control characters");
+            return error_set(error, -EINVAL, "\"libvirt_pool\" and \"libvirt_uri\" must not contain control characters");
         return 0;
     }
     if (!cfg->daemonize)
-        return fail(error, "\"daemonize\": false without an output means the Kubernetes pod output, "
+        return error_set(error, -EINVAL, "\"daemonize\": false without an output means the Kubernetes pod output, "
                     "which is not supported by this build of virt-v2v-wrapper");
-    return fail(error, "no target specified: give one of \"rhv_url\", \"export_domain\", "
+    return error_set(error, -EINVAL, "no target specified: give one of \"rhv_url\", \"export_domain\", "
                 "\"osp_environment\", \"local_storage\" or \"libvirt_pool\"");
 }
 
@@ -373,9 +363,9 @@ static int parse_options(struct json_object *doc, struct conversion_config *cfg,
         return -ENOMEM;
     if (cfg->virtio_win) {
         if (has_control_chars(cfg->virtio_win) || strstr(cfg->virtio_win, ".."))
-            return fail(error, "\"virtio_win\" must be an absolute path or a plain file name");
+            return error_set(error, -EINVAL, "\"virtio_win\" must be an absolute path or a plain file name");
         if (cfg->virtio_win[0] != '/' && strchr(cfg->virtio_win, '/'))
-            return fail(error, "\"virtio_win\" must be an absolute path or a plain file name");
+            return error_set(error, -EINVAL, "\"virtio_win\" must be an absolute path or a plain file name");
         cfg->install_drivers = true;
     }
     if ((r = require_absolute("luks_keys_vault", cfg->luks_keys_vault, error)) < 0)
@@ -392,13 +382,13 @@ static int parse_document(struct json_object *doc, struct conversion_config *cfg
     int r;
 
     if (!json_object_is_type(doc, json_type_object))
-        return fail(error, "the input must be one JSON object");
+        return error_set(error, -EINVAL, "the input must be one JSON object");
     if ((r = get_string(doc, "vm_name", true, MAX_NAME, &cfg->vm_name, error)) < 0)
         return r;
     if (has_control_chars(cfg->vm_name))
-        return fail(error, "\"vm_name\" must not contain control characters");
+        return error_set(error, -EINVAL, "\"vm_name\" must not contain control characters");
     if (cfg->vm_name[0] == '-')
-        return fail(error, "\"vm_name\" must not start with \"-\" (virt-v2v would take it for an option)");
+        return error_set(error, -EINVAL, "\"vm_name\" must not start with \"-\" (virt-v2v would take it for an option)");
     if ((r = parse_options(doc, cfg, error)) < 0
         || (r = parse_transport(doc, cfg, error)) < 0
         || (r = parse_output(doc, cfg, error)) < 0)
@@ -440,14 +430,14 @@ int config_parse(const char *text, size_t len, struct conversion_config *cfg, ch
     *cfg = (struct conversion_config){ 0 };
     *error = NULL;
     if (len > CONFIG_MAX_INPUT)
-        return fail(error, "the input is larger than %d bytes", CONFIG_MAX_INPUT);
+        return error_set(error, -EINVAL, "the input is larger than %d bytes", CONFIG_MAX_INPUT);
     size_t start = 0;
     while (start < len && strchr(" \t\r\n", text[start]))
         start++;
     if (start == len)
-        return fail(error, "no input: expected one JSON object on stdin");
+        return error_set(error, -EINVAL, "no input: expected one JSON object on stdin");
     if (memchr(text, '\0', len))
-        return fail(error, "the input contains a NUL byte; expected one JSON object");
+        return error_set(error, -EINVAL, "the input contains a NUL byte; expected one JSON object");
 
     tok = json_tokener_new();
     if (!tok)
@@ -456,15 +446,15 @@ int config_parse(const char *text, size_t len, struct conversion_config *cfg, ch
     doc = json_tokener_parse_ex(tok, text, (int)len);
     enum json_tokener_error jerr = json_tokener_get_error(tok);
     if (jerr == json_tokener_continue)
-        return fail(error, "the input is not valid JSON: unexpected end of input");
+        return error_set(error, -EINVAL, "the input is not valid JSON: unexpected end of input");
     if (!doc || jerr != json_tokener_success)
-        return fail(error, "the input is not valid JSON: %s at byte %zu",
+        return error_set(error, -EINVAL, "the input is not valid JSON: %s at byte %zu",
                     json_tokener_error_desc(jerr), json_tokener_get_parse_end(tok));
     size_t end = json_tokener_get_parse_end(tok);
     while (end < len && strchr(" \t\r\n", text[end]))
         end++;
     if (end != len)
-        return fail(error, "the input has data after the JSON object (at byte %zu)", end);
+        return error_set(error, -EINVAL, "the input has data after the JSON object (at byte %zu)", end);
 
     int r = parse_document(doc, cfg, error);
     if (r < 0) {

@@ -13,19 +13,9 @@
 #include "luks/luks_secrets.h"
 #include "outputs/output.h"
 #include "wrapper/cleanup.h"
+#include "wrapper/error.h"
 #include "wrapper/files.h"
 #include "wrapper/orphans.h"
-
-static int fail(char **error, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char **error, int r, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (vasprintf(error, fmt, ap) < 0)
-        *error = NULL;
-    va_end(ap);
-    return r;
-}
 
 int conversion_identity(struct conversion *c, char **error)
 {
@@ -44,7 +34,7 @@ int conversion_identity(struct conversion *c, char **error)
         break;
     }
     if (geteuid() != 0 && (c->uid != geteuid() || c->gid != getegid()))
-        return fail(error, -EPERM, "the %s output runs the conversion as uid %u gid %u: "
+        return error_set(error, -EPERM, "the %s output runs the conversion as uid %u gid %u: "
                     "run virt-v2v-wrapper as root or as that user", c->output->name,
                     (unsigned)c->uid, (unsigned)c->gid);
     struct passwd *pw = getpwuid(c->uid);
@@ -81,7 +71,7 @@ int conversion_paths_init(struct conversion *c, char **error)
         || asprintf(&p->state_file, "%s/v2v-import-%s.state", p->state_dir, p->tag) < 0
         || asprintf(&p->throttle_file, "%s/v2v-import-%s.throttle", p->state_dir, p->tag) < 0
         || asprintf(&p->secrets_dir, "%s/v2v-import-%s.secrets", p->state_dir, p->tag) < 0)
-        return fail(error, -ENOMEM, "out of memory");
+        return error_set(error, -ENOMEM, "out of memory");
     return 0;
 }
 
@@ -109,9 +99,9 @@ static int create_owned(const struct conversion *c, const char *path, mode_t mod
 {
     _cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     if (fd < 0)
-        return fail(error, -errno, "cannot create %s: %s", path, strerror(errno));
+        return error_set(error, -errno, "cannot create %s: %s", path, strerror(errno));
     if (fchown(fd, c->uid, c->gid) < 0 && geteuid() == 0)
-        return fail(error, -errno, "cannot give %s to uid %u: %s", path, (unsigned)c->uid, strerror(errno));
+        return error_set(error, -errno, "cannot give %s to uid %u: %s", path, (unsigned)c->uid, strerror(errno));
     return 0;
 }
 
@@ -123,11 +113,11 @@ int secret_file_write(struct conversion *c, const char *name, const char *data, 
         return -ENOMEM;
     _cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
-        return fail(error, -errno, "cannot create secret file %s: %s", path, strerror(errno));
+        return error_set(error, -errno, "cannot create secret file %s: %s", path, strerror(errno));
     if (geteuid() == 0 && fchown(fd, c->uid, c->gid) < 0) {
         int r = -errno;
         unlink(path);
-        return fail(error, r, "cannot give secret file %s to uid %u: %s", path, (unsigned)c->uid, strerror(-r));
+        return error_set(error, r, "cannot give secret file %s to uid %u: %s", path, (unsigned)c->uid, strerror(-r));
     }
     for (size_t off = 0; off < len;) {
         ssize_t n = write(fd, data + off, len - off);
@@ -136,7 +126,7 @@ int secret_file_write(struct conversion *c, const char *name, const char *data, 
         if (n <= 0) {
             int r = n < 0 ? -errno : -EIO;
             unlink(path);
-            return fail(error, r, "cannot write secret file %s: %s", path, strerror(-r));
+            return error_set(error, r, "cannot write secret file %s: %s", path, strerror(-r));
         }
         off += (size_t)n;
     }
@@ -147,13 +137,13 @@ int secret_file_write(struct conversion *c, const char *name, const char *data, 
 static int create_secrets_dir(const struct conversion *c, char **error)
 {
     if (mkdir(c->paths.secrets_dir, 0700) < 0)
-        return fail(error, -errno, "cannot create %s: %s", c->paths.secrets_dir, strerror(errno));
+        return error_set(error, -errno, "cannot create %s: %s", c->paths.secrets_dir, strerror(errno));
     if (geteuid() == 0 && chown(c->paths.secrets_dir, c->uid, c->gid) < 0)
-        return fail(error, -errno, "cannot give %s to uid %u: %s", c->paths.secrets_dir,
+        return error_set(error, -errno, "cannot give %s to uid %u: %s", c->paths.secrets_dir,
                     (unsigned)c->uid, strerror(errno));
     int r = orphan_lock_take(c);
     if (r < 0)
-        return fail(error, r, "cannot lock %s: %s", c->paths.secrets_dir, strerror(-r));
+        return error_set(error, r, "cannot lock %s: %s", c->paths.secrets_dir, strerror(-r));
     return 0;
 }
 
@@ -184,9 +174,9 @@ int conversion_files_create(struct conversion *c, char **error)
     int r = make_dirs(p->log_dir);
 
     if (r < 0)
-        r = fail(error, r, "cannot create the log directory %s: %s", p->log_dir, strerror(-r));
+        r = error_set(error, r, "cannot create the log directory %s: %s", p->log_dir, strerror(-r));
     if (r >= 0 && access(p->state_dir, W_OK | X_OK) < 0)
-        r = fail(error, -errno, "cannot write to the state directory %s: %s", p->state_dir, strerror(errno));
+        r = error_set(error, -errno, "cannot write to the state directory %s: %s", p->state_dir, strerror(errno));
     if (r >= 0)
         r = create_owned(c, p->v2v_log, 0644, error);
     if (r >= 0)

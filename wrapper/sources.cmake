@@ -3,6 +3,7 @@ list(APPEND WRAPPER_SOURCES
   wrapper/config.c
   wrapper/daemon.c
   wrapper/engine_argv.c
+  wrapper/error.c
   wrapper/files.c
   wrapper/lifecycle.c
   wrapper/log.c
