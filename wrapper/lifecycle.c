@@ -367,6 +367,28 @@ static void run_free(struct run *run)
     sd_event_unref(run->event);
 }
 
+/* Clients poll until `finished`: keep trying while the state directory is
+ * full (every second, up to V2VW_FINAL_WRITE_SECONDS, default 300). Other
+ * errors (the directory is gone) will not heal by waiting. */
+static void write_final_state(struct conversion *c)
+{
+    const char *v = getenv("V2VW_FINAL_WRITE_SECONDS");
+    long limit = v ? strtol(v, NULL, 10) : 300;
+    int r = conversion_write_state(c);
+
+    if (r == -ENOSPC || r == -EDQUOT)
+        log_error("Cannot write the final state file: %s; retrying every second for %ld s",
+                  strerror(-r), limit);
+    for (long i = 0; (r == -ENOSPC || r == -EDQUOT) && i < limit; i++) {
+        sleep(1);
+        r = conversion_write_state(c);
+    }
+    if (r < 0)
+        log_error("Giving up on the final state file: %s", strerror(-r));
+    else
+        log_debug("Final state written");
+}
+
 int conversion_run(struct conversion *c)
 {
     struct run run = { .c = c, .exit_status = 2 };
@@ -397,9 +419,7 @@ int conversion_run(struct conversion *c)
     if (r < 0)
         state_set_failed(&c->state);
     state_set_finished(&c->state);
-    int w = conversion_write_state(c);
-    if (w < 0)
-        log_error("Cannot write the final state file: %s", strerror(-w));
+    write_final_state(c);
     log_info("Conversion %s", c->state.failed ? "failed" : "succeeded");
     return c->state.failed ? 2 : 0;
 }
