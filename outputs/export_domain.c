@@ -18,10 +18,8 @@ static int export_domain_prepare(struct conversion *c, char **error)
 
 static int export_domain_append_args(const struct conversion *c, struct strv *argv, char **error)
 {
-    int r = output_append_format(c, argv) < 0 ||
-            strv_push(argv, "-o") < 0 || strv_push(argv, "rhv") < 0 ||
-            strv_push(argv, "-os") < 0 || strv_push(argv, c->cfg.export_domain) < 0;
-    return r ? -ENOMEM : 0;
+    int r = output_append_format(c, argv);
+    return r < 0 ? r : strv_push_all(argv, "-o", "rhv", "-os", c->cfg.export_domain, NULL);
 }
 
 const struct output_ops output_export_domain = {

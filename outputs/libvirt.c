@@ -55,16 +55,12 @@ static int libvirt_prepare(struct conversion *c, char **error)
 
 static int libvirt_append_args(const struct conversion *c, struct strv *argv, char **error)
 {
-    int r = strv_push(argv, "-o");
-    if (r >= 0) r = strv_push(argv, "libvirt");
-    if (r >= 0 && c->cfg.libvirt_uri) {
-        r = strv_push(argv, "-oc");
-        if (r >= 0) r = strv_push(argv, c->cfg.libvirt_uri);
-    }
-    if (r >= 0) r = strv_push(argv, "-os");
-    if (r >= 0) r = strv_push(argv, c->cfg.libvirt_pool);
-    if (r >= 0) r = output_append_format(c, argv);
-    return r;
+    int r = strv_push_all(argv, "-o", "libvirt", NULL);
+    if (r >= 0 && c->cfg.libvirt_uri)
+        r = strv_push_all(argv, "-oc", c->cfg.libvirt_uri, NULL);
+    if (r >= 0)
+        r = strv_push_all(argv, "-os", c->cfg.libvirt_pool, NULL);
+    return r < 0 ? r : output_append_format(c, argv);
 }
 
 const struct output_ops output_libvirt = {

@@ -19,12 +19,8 @@ static int local_prepare(struct conversion *c, char **error)
 
 static int local_append_args(const struct conversion *c, struct strv *argv, char **error)
 {
-    int r = strv_push(argv, "-o");
-    if (r >= 0) r = strv_push(argv, "local");
-    if (r >= 0) r = strv_push(argv, "-os");
-    if (r >= 0) r = strv_push(argv, c->cfg.local_storage);
-    if (r >= 0) r = output_append_format(c, argv);
-    return r;
+    int r = strv_push_all(argv, "-o", "local", "-os", c->cfg.local_storage, NULL);
+    return r < 0 ? r : output_append_format(c, argv);
 }
 
 const struct output_ops output_local = {

@@ -12,6 +12,7 @@
 #include "outputs/rhv_upload.h"
 #include "outputs/virtio_win.h"
 #include "wrapper/cleanup.h"
+#include "wrapper/error.h"
 #include "wrapper/log.h"
 
 const char *rhv_allocation_for_storage_type(const char *type)
@@ -82,22 +83,21 @@ static int rhv_upload_prepare(struct conversion *c, char **error)
 
 static int rhv_upload_append_args(const struct conversion *c, struct strv *argv, char **error)
 {
-    if (!c->secrets.rhv_password) {
-        if (asprintf(error, "The oVirt password file was not created") < 0)
-            *error = NULL;
-        return -EINVAL;
-    }
-    int r = output_append_format(c, argv) < 0 ||
-            strv_push(argv, "-o") < 0 || strv_push(argv, "rhv-upload") < 0 ||
-            strv_push(argv, "-oc") < 0 || strv_push(argv, c->cfg.rhv_url) < 0 ||
-            strv_push(argv, "-os") < 0 || strv_push(argv, c->cfg.rhv_storage) < 0 ||
-            strv_push(argv, "-op") < 0 || strv_push(argv, c->secrets.rhv_password) < 0 ||
-            strv_push(argv, "-oo") < 0 || strv_pushf(argv, "rhv-cafile=%s", cafile(c)) < 0 ||
-            strv_push(argv, "-oo") < 0 || strv_pushf(argv, "rhv-cluster=%s", c->cfg.rhv_cluster) < 0 ||
-            strv_push(argv, "-oo") < 0 || strv_push(argv, "rhv-direct") < 0 ||
-            strv_push(argv, "-oo") < 0 ||
-            strv_pushf(argv, "rhv-verifypeer=%s", c->cfg.insecure_connection ? "false" : "true") < 0;
-    return r ? -ENOMEM : 0;
+    _cleanup_free_ char *ca = NULL, *cluster = NULL;
+
+    if (!c->secrets.rhv_password)
+        return error_set(error, -EINVAL, "The oVirt password file was not created");
+    if (asprintf(&ca, "rhv-cafile=%s", cafile(c)) < 0
+        || asprintf(&cluster, "rhv-cluster=%s", c->cfg.rhv_cluster) < 0)
+        return -ENOMEM;
+    int r = output_append_format(c, argv);
+    if (r >= 0)
+        r = strv_push_all(argv, "-o", "rhv-upload", "-oc", c->cfg.rhv_url,
+                          "-os", c->cfg.rhv_storage, "-op", c->secrets.rhv_password,
+                          "-oo", ca, "-oo", cluster, "-oo", "rhv-direct",
+                          "-oo", c->cfg.insecure_connection ? "rhv-verifypeer=false" : "rhv-verifypeer=true",
+                          NULL);
+    return r;
 }
 
 static long env_ms(const char *name, long def)

@@ -5,8 +5,9 @@
 #   ovirt_config JSON      replace the server's configuration, clear the record
 #   ovirt_records [--times] print the recorded requests (and check them)
 
-command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
-command -v openssl >/dev/null || { echo "SKIP: openssl missing"; exit 77; }
+# scripts/install-deps installs both: a missing one is a failure, not a skip.
+command -v python3 >/dev/null || { echo "FAIL: python3 missing (run scripts/install-deps)"; exit 1; }
+command -v openssl >/dev/null || { echo "FAIL: openssl missing (run scripts/install-deps)"; exit 1; }
 
 ovirt_certs() {
     local ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"

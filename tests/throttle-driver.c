@@ -22,6 +22,7 @@
 #include "throttle/throttle_watch.h"
 #include "wrapper/cleanup.h"
 #include "wrapper/log.h"
+#include "wrapper/privileges.h"
 
 struct driver {
     struct throttle *t;
@@ -75,9 +76,7 @@ static pid_t spawn(const struct throttle *t, char **argv)
     pid_t pid = fork();
     if (pid != 0)
         return pid;
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    child_reset_signals();
     if (throttle_enter(t) < 0)
         _exit(126);
     execvp(argv[0], argv);

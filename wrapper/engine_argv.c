@@ -24,42 +24,25 @@ const char *engine_path(void)
 static int append_input(const struct conversion *c, struct strv *a)
 {
     const struct conversion_config *cfg = &c->cfg;
+    _cleanup_free_ char *thumbprint = NULL;
 
     switch (cfg->transport) {
     case TRANSPORT_VDDK:
-        TRY(strv_push(a, "-i"));
-        TRY(strv_push(a, "libvirt"));
-        TRY(strv_push(a, "-ic"));
-        TRY(strv_push(a, cfg->vmware_uri));
-        TRY(strv_push(a, "-it"));
-        TRY(strv_push(a, "vddk"));
-        TRY(strv_push(a, "-io"));
-        TRY(strv_push(a, "vddk-libdir=" VDDK_LIBDIR));
-        TRY(strv_push(a, "-io"));
-        TRY(strv_pushf(a, "vddk-thumbprint=%s", cfg->vmware_fingerprint));
-        TRY(strv_push(a, "--password-file"));
-        return strv_push(a, c->secrets.vmware_password);
+        if (asprintf(&thumbprint, "vddk-thumbprint=%s", cfg->vmware_fingerprint) < 0)
+            return -ENOMEM;
+        return strv_push_all(a, "-i", "libvirt", "-ic", cfg->vmware_uri, "-it", "vddk",
+                             "-io", "vddk-libdir=" VDDK_LIBDIR, "-io", thumbprint,
+                             "--password-file", c->secrets.vmware_password, NULL);
     case TRANSPORT_SSH:
-        TRY(strv_push(a, "-i"));
-        TRY(strv_push(a, "vmx"));
-        TRY(strv_push(a, "-it"));
-        return strv_push(a, "ssh");
+        return strv_push_all(a, "-i", "vmx", "-it", "ssh", NULL);
     case TRANSPORT_DISK:
     case TRANSPORT_OVA:
     case TRANSPORT_LIBVIRTXML:
-        TRY(strv_push(a, "-i"));
-        TRY(strv_push(a, transport_name(cfg->transport)));
-        TRY(strv_push(a, "-on"));
-        return strv_push(a, cfg->vm_name);
+        return strv_push_all(a, "-i", transport_name(cfg->transport), "-on", cfg->vm_name, NULL);
     case TRANSPORT_LIBVIRT:
-        TRY(strv_push(a, "-i"));
-        TRY(strv_push(a, "libvirt"));
-        TRY(strv_push(a, "-ic"));
-        TRY(strv_push(a, cfg->source_uri));
-        if (c->secrets.source_password) {
-            TRY(strv_push(a, "--password-file"));
-            TRY(strv_push(a, c->secrets.source_password));
-        }
+        TRY(strv_push_all(a, "-i", "libvirt", "-ic", cfg->source_uri, NULL));
+        if (c->secrets.source_password)
+            TRY(strv_push_all(a, "--password-file", c->secrets.source_password, NULL));
         return 0;
     }
     return -EINVAL;
@@ -102,12 +85,7 @@ static int append_mappings(const struct conversion *c, struct strv *a)
 int engine_argv_build(const struct conversion *c, struct strv *a, char **error)
 {
     *error = NULL;
-    TRY(strv_push(a, engine_path()));
-    TRY(strv_push(a, "-v"));
-    TRY(strv_push(a, "-x"));
-    TRY(strv_push(a, positional_source(&c->cfg)));
-    TRY(strv_push(a, "--root"));
-    TRY(strv_push(a, "first"));
+    TRY(strv_push_all(a, engine_path(), "-v", "-x", positional_source(&c->cfg), "--root", "first", NULL));
     TRY(strv_pushf(a, "--machine-readable=file:%s", c->paths.mr_log));
     TRY(append_input(c, a));
     TRY(append_mappings(c, a));
@@ -115,10 +93,8 @@ int engine_argv_build(const struct conversion *c, struct strv *a, char **error)
         TRY(strv_push(a, "--key"));
         TRY(strv_pushf(a, "%s:file:%s", c->secrets.luks[i].device, c->secrets.luks[i].key_file));
     }
-    if (c->output->default_bridge) {
-        TRY(strv_push(a, "--bridge"));
-        TRY(strv_push(a, "ovirtmgmt"));
-    }
+    if (c->output->default_bridge)
+        TRY(strv_push_all(a, "--bridge", "ovirtmgmt", NULL));
     return c->output->append_args(c, a, error);
 }
 

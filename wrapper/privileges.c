@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <grp.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "wrapper/privileges.h"
@@ -15,4 +16,13 @@ int privileges_drop(uid_t uid, gid_t gid)
     if (getuid() != uid || geteuid() != uid || getgid() != gid || getegid() != gid)
         return -EPERM;
     return 0;
+}
+
+void child_reset_signals(void)
+{
+    sigset_t none;
+    sigemptyset(&none);
+    for (int sig = 1; sig < _NSIG; sig++)
+        signal(sig, SIG_DFL);
+    sigprocmask(SIG_SETMASK, &none, NULL);
 }

@@ -5,4 +5,7 @@
  * there is no way back. Async-signal-safe: usable between fork and exec.
  * Negative errno. */
 int privileges_drop(uid_t uid, gid_t gid);
+/* In a forked child before exec: default signal dispositions, nothing
+ * blocked (the wrapper blocks the signals its event loop reads). */
+void child_reset_signals(void);
 #endif

@@ -32,11 +32,7 @@ static void child_fail(int errfd, int err)
 
 static void child_exec(const struct engine_command *cmd, const struct throttle *t, int logfd, int errfd)
 {
-    sigset_t none;
-    sigemptyset(&none);
-    for (int sig = 1; sig < _NSIG; sig++)
-        signal(sig, SIG_DFL);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    child_reset_signals();
     setpgid(0, 0);                        /* the engine and its helpers: one group */
 
     int null = open("/dev/null", O_RDONLY);

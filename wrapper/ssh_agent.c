@@ -28,9 +28,7 @@ static pid_t spawn_as(const struct conversion *c, char *const argv[], char *cons
     pid_t pid = fork();
     if (pid != 0)
         return pid;
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    child_reset_signals();
     int null = open("/dev/null", O_RDWR);
     if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
         _exit(126);

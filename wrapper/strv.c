@@ -44,6 +44,19 @@ int strv_pushf(struct strv *s, const char *fmt, ...)
     return strv_push_owned(s, str);
 }
 
+int strv_push_all(struct strv *s, ...)
+{
+    va_list ap;
+    const char *str;
+    int r = 0;
+
+    va_start(ap, s);
+    while (r >= 0 && (str = va_arg(ap, const char *)))
+        r = strv_push(s, str);
+    va_end(ap);
+    return r;
+}
+
 static ssize_t strv_find_env(const struct strv *s, const char *name)
 {
     size_t len = strlen(name);
