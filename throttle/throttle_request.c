@@ -8,14 +8,13 @@
 
 #include "throttle/throttle.h"
 #include "wrapper/cleanup.h"
+#include "wrapper/error.h"
 
 #define CPU_PERCENT_MAX 100000u               /* 1000 CPUs */
 
 static int request_error(char **error, const char *what, const char *key, const char *problem)
 {
-    if (asprintf(error, "%s: \"%s\" %s", what, key, problem) < 0)
-        *error = NULL;
-    return -EINVAL;
+    return error_set(error, -EINVAL, "%s: \"%s\" %s", what, key, problem);
 }
 
 /* Digits only, no sign, no leading junk, fits in uint64. */
@@ -92,11 +91,8 @@ int throttle_request_from_json(struct json_object *obj, const char *what,
 
     *req = (struct throttle_request){ 0 };
     *error = NULL;
-    if (!json_object_is_type(obj, json_type_object)) {
-        if (asprintf(error, "%s must be a JSON object", what) < 0)
-            *error = NULL;
-        return -EINVAL;
-    }
+    if (!json_object_is_type(obj, json_type_object))
+        return error_set(error, -EINVAL, "%s must be a JSON object", what);
     if (json_object_object_get_ex(obj, "cpu", &v)) {
         int r = parse_cpu(v, what, req, error);
         if (r < 0)
@@ -121,21 +117,18 @@ int throttle_request_parse(const char *buf, size_t len, struct throttle_request 
     if (!tok)
         return -ENOMEM;
     if (len > INT32_MAX || memchr(buf, '\0', len)) {
-        *error = strdup("throttling file is not valid JSON");
-        return -EINVAL;
+        return error_set(error, -EINVAL, "throttling file is not valid JSON");
     }
     obj = json_tokener_parse_ex(tok, buf, (int)len);
     if (!obj || json_tokener_get_error(tok) != json_tokener_success) {
-        *error = strdup("throttling file is not valid JSON");
-        return -EINVAL;
+        return error_set(error, -EINVAL, "throttling file is not valid JSON");
     }
     /* Trailing garbage after the object is an error too. */
     size_t used = json_tokener_get_parse_end(tok);
     while (used < len && strchr(" \t\r\n", buf[used]))
         used++;
     if (used != len) {
-        *error = strdup("throttling file has data after the JSON object");
-        return -EINVAL;
+        return error_set(error, -EINVAL, "throttling file has data after the JSON object");
     }
     return throttle_request_from_json(obj, "throttling file", req, error);
 }
