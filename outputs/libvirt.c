@@ -7,6 +7,7 @@
 #include <libvirt/virterror.h>
 
 #include "outputs/output.h"
+#include "wrapper/error.h"
 
 #define LIBVIRT_DEFAULT_URI "qemu:///system"
 
@@ -26,18 +27,16 @@ static int pool_check(const char *uri, const char *name, char **error)
     int r = 0;
 
     if (!conn) {
-        if (asprintf(error, "\"libvirt_uri\": cannot connect to %s: %s", uri, last_error()) < 0)
-            *error = NULL;
-        return -ECONNREFUSED;
+        return error_set(error, -ECONNREFUSED, "\"libvirt_uri\": cannot connect to %s: %s",
+                                               uri, last_error());
     }
     virStoragePoolPtr pool = virStoragePoolLookupByName(conn, name);
     if (!pool) {
-        if (asprintf(error, "\"libvirt_pool\": there is no storage pool \"%s\" at %s", name, uri) < 0)
-            *error = NULL;
+        error_set(error, 0, "\"libvirt_pool\": there is no storage pool \"%s\" at %s", name, uri);
         r = -ENOENT;
     } else if (virStoragePoolIsActive(pool) != 1) {
-        if (asprintf(error, "\"libvirt_pool\": the storage pool \"%s\" at %s is not active", name, uri) < 0)
-            *error = NULL;
+        error_set(error, 0, "\"libvirt_pool\": the storage pool \"%s\" at %s is not active",
+                            name, uri);
         r = -ENXIO;
     }
     if (pool)

@@ -5,14 +5,14 @@
 #include <sys/stat.h>
 
 #include "outputs/output.h"
+#include "wrapper/error.h"
 
 static int local_prepare(struct conversion *c, char **error)
 {
     struct stat st;
     if (stat(c->cfg.local_storage, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        if (asprintf(error, "\"local_storage\": %s is not a directory", c->cfg.local_storage) < 0)
-            *error = NULL;
-        return -ENOTDIR;
+        return error_set(error, -ENOTDIR, "\"local_storage\": %s is not a directory",
+                                          c->cfg.local_storage);
     }
     return 0;
 }

@@ -53,9 +53,7 @@ static int lookup_allocation(struct conversion *c, char **error)
         return r;
     size_t n = json_object_array_length(domains);
     if (n != 1) {
-        if (asprintf(error, "Found %zu domains matching \"%s\"", n, name) < 0)
-            *error = NULL;
-        return -ENOENT;
+        return error_set(error, -ENOENT, "Found %zu domains matching \"%s\"", n, name);
     }
     const char *type = domain_type(json_object_array_get_idx(domains, 0));
     const char *allocation = rhv_allocation_for_storage_type(type);

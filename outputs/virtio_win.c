@@ -10,6 +10,7 @@
 #include "outputs/virtio_win.h"
 #include "wrapper/cleanup.h"
 #include "wrapper/log.h"
+#include "wrapper/error.h"
 
 #define MAX_DEPTH 8
 
@@ -198,24 +199,23 @@ static int resolve_named(struct conversion *c, const char *name, char **error)
     _cleanup_free_ char *path = NULL;
 
     if (strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..") || !*name) {
-        if (asprintf(error, "virtio_win \"%s\" must be an absolute path or a file name in the ISO domain", name) < 0)
-            *error = NULL;
-        return -EINVAL;
+        return error_set(error, -EINVAL, "virtio_win \"%s\" must be an absolute path or a file "
+                                         "name in the ISO domain",
+                                         name);
     }
     int r = iso_domain_find(root, &dir);
     if (r < 0)
         return r;
     if (!dir) {
-        if (asprintf(error, "virtio_win \"%s\" is a file name but there is no ISO domain under %s", name, root) < 0)
-            *error = NULL;
-        return -ENOENT;
+        return error_set(error, -ENOENT, "virtio_win \"%s\" is a file name but there is no ISO "
+                                         "domain under %s",
+                                         name, root);
     }
     if (asprintf(&path, "%s/%s", dir, name) < 0)
         return -ENOMEM;
     if (!is_regular(path)) {
-        if (asprintf(error, "virtio_win \"%s\" is not a file in the ISO domain %s", name, dir) < 0)
-            *error = NULL;
-        return -ENOENT;
+        return error_set(error, -ENOENT, "virtio_win \"%s\" is not a file in the ISO domain %s",
+                                         name, dir);
     }
     c->virtio_win = TAKE_PTR(path);
     return 0;
@@ -254,9 +254,7 @@ int virtio_win_resolve(struct conversion *c, char **error)
     if (v[0] != '/')
         return resolve_named(c, v, error);
     if (!is_regular(v)) {
-        if (asprintf(error, "virtio_win \"%s\" is not a regular file", v) < 0)
-            *error = NULL;
-        return -ENOENT;
+        return error_set(error, -ENOENT, "virtio_win \"%s\" is not a regular file", v);
     }
     c->virtio_win = strdup(v);
     return c->virtio_win ? 0 : -ENOMEM;

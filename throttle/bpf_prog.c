@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "throttle/throttle_int.h"
+#include "wrapper/error.h"
 
 #define INSN(c, d, s, o, i) ((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
 
@@ -54,9 +55,8 @@ int bpf_cgroup_match_load(uint64_t cgroup_id, int *fd, char **error)
             close((int)again);
             log[0] = '\0';
         }
-        if (error && asprintf(error, "cannot load the eBPF classifier: %s%s%s", strerror(e),
-                              log[0] ? ": " : "", log) < 0)
-            *error = NULL;
+        error_set(error, 0, "cannot load the eBPF classifier: %s%s%s",
+                            strerror(e), log[0] ? ": " : "", log);
         return -e;
     }
     *fd = (int)r;

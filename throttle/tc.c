@@ -21,6 +21,7 @@
 #include "throttle/nl_cleanup.h"
 #include "throttle/throttle_int.h"
 #include "wrapper/log.h"
+#include "wrapper/error.h"
 
 #define FILTER_PRIO_CGROUP 5
 #define FILTER_PRIO_BPF 10
@@ -46,8 +47,7 @@ static int set_error(char **error, int nlerr, const char *what, int ifindex)
 {
     char name[IF_NAMESIZE] = "?";
     if_indextoname((unsigned)ifindex, name);
-    if (error && asprintf(error, "cannot %s on %s: %s", what, name, nl_geterror(nlerr)) < 0)
-        *error = NULL;
+    error_set(error, 0, "cannot %s on %s: %s", what, name, nl_geterror(nlerr));
     return nl_to_errno(nlerr);
 }
 
@@ -125,8 +125,7 @@ static int ensure_qdisc(struct nl_sock *sk, int ifindex, char **error)
             if_indextoname((unsigned)ifindex, name);
             log_warning("throttling: %s has another root qdisc (%s %x:), leaving it alone", name,
                         kind ? kind : "?", handle >> 16);
-            if (error && asprintf(error, "%s has another root qdisc", name) < 0)
-                *error = NULL;
+            error_set(error, 0, "%s has another root qdisc", name);
             return -EBUSY;
         }
     }

@@ -53,8 +53,7 @@ static int add_enter_path(struct throttle *t, const char *dir)
 static int alloc_throttle(const char *tag, bool owns_cgroups, struct throttle **out, char **error)
 {
     if (!tag_valid(tag)) {
-        if (error && asprintf(error, "invalid conversion tag for throttling: %s", tag) < 0)
-            *error = NULL;
+        error_set(error, 0, "invalid conversion tag for throttling: %s", tag);
         return -EINVAL;
     }
     _cleanup_(throttle_freep) struct throttle *t = calloc(1, sizeof *t);

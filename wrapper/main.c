@@ -20,6 +20,7 @@
 #include "wrapper/lifecycle.h"
 #include "wrapper/log.h"
 #include "wrapper/orphans.h"
+#include "wrapper/error.h"
 
 static void usage(FILE *out)
 {
@@ -114,15 +115,12 @@ static int resolve_drivers(struct conversion *c, char **error)
     if (c->virtio_win || !iso)
         return 0;
     if (iso[0] != '/') {
-        if (asprintf(error, "\"virtio_win\": the file name \"%s\" is looked up in an oVirt ISO domain, "
-                     "which the %s output does not have; give an absolute path", iso, c->output->name) < 0)
-            *error = NULL;
-        return -ENOENT;
+        return error_set(error, -ENOENT, "\"virtio_win\": the file name \"%s\" is looked up in an "
+                                         "oVirt ISO domain, which the %s output does not have; "
+                                         "give an absolute path", iso, c->output->name);
     }
     if (stat(iso, &st) < 0 || !S_ISREG(st.st_mode)) {
-        if (asprintf(error, "\"virtio_win\": %s is not a regular file", iso) < 0)
-            *error = NULL;
-        return -ENOENT;
+        return error_set(error, -ENOENT, "\"virtio_win\": %s is not a regular file", iso);
     }
     c->virtio_win = strdup(iso);
     return c->virtio_win ? 0 : -ENOMEM;
@@ -135,16 +133,14 @@ static int prepare(struct conversion *c, char **error)
 
     c->output = output_lookup(c->cfg.output);
     if (!c->output) {
-        if (asprintf(error, "the %s output is not supported by this build", output_kind_name(c->cfg.output)) < 0)
-            *error = NULL;
-        return -EOPNOTSUPP;
+        return error_set(error, -EOPNOTSUPP, "the %s output is not supported by this build",
+                                             output_kind_name(c->cfg.output));
     }
     if ((r = conversion_identity(c, error)) < 0)
         return r;
     if (access(engine_path(), X_OK) < 0) {
-        if (asprintf(error, "cannot run the engine %s: %s", engine_path(), strerror(errno)) < 0)
-            *error = NULL;
-        return -ENOENT;
+        return error_set(error, -ENOENT, "cannot run the engine %s: %s",
+                                         engine_path(), strerror(errno));
     }
     if (c->cfg.allocation && !(c->allocation = strdup(c->cfg.allocation)))
         return -ENOMEM;

@@ -14,6 +14,7 @@
 #include "wrapper/log.h"
 #include "wrapper/privileges.h"
 #include "wrapper/runner.h"
+#include "wrapper/error.h"
 
 struct runner_direct {
     struct engine_runner ops;
@@ -73,9 +74,8 @@ static int direct_start(struct engine_runner *r, sd_event *event, const struct e
     _cleanup_close_ int logfd = open(cmd->v2v_log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (logfd < 0) {
         int e = errno;
-        if (asprintf(error, "cannot open the v2v log %s: %s", cmd->v2v_log_path, strerror(e)) < 0)
-            *error = NULL;
-        return -e;
+        return error_set(error, -e, "cannot open the v2v log %s: %s",
+                                    cmd->v2v_log_path, strerror(e));
     }
     if (pipe2(errpipe, O_CLOEXEC) < 0)
         return -errno;
@@ -100,9 +100,8 @@ static int direct_start(struct engine_runner *r, sd_event *event, const struct e
         /* exec failed: reap the child and say why. */
         while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
             ;
-        if (asprintf(error, "cannot run the engine %s: %s", cmd->argv[0], strerror(child_errno)) < 0)
-            *error = NULL;
-        return -child_errno;
+        return error_set(error, -child_errno, "cannot run the engine %s: %s",
+                                              cmd->argv[0], strerror(child_errno));
     }
     d->ops.pid = pid;
     d->on_exit = on_exit;

@@ -24,6 +24,7 @@
 #include "wrapper/runner.h"
 #include "wrapper/systemd_bus.h"
 #include "wrapper/systemd_unit.h"
+#include "wrapper/error.h"
 
 #define JOB_TIMEOUT_USEC (60ULL * 1000 * 1000)
 #define JOB_END_TIMEOUT_USEC (5ULL * 1000 * 1000)
@@ -243,14 +244,12 @@ static int job_failed(struct systemd_runner *r, char **error)
         r->job_ok = true;
         return 0;
     }
-    if (r->ended && asprintf(error, "systemd could not start %s: the engine could not be "
-                             "executed (status %d, see systemd.exec(5))", r->unit,
-                             r->exec_status) >= 0)
-        return -EIO;
-    if (asprintf(error, "systemd could not start %s (job %s): the engine did not run", r->unit,
-                 r->job_result ? r->job_result : "failed") < 0)
-        *error = NULL;
-    return -EIO;
+    if (r->ended)
+        return error_set(error, -EIO, "systemd could not start %s: the engine could not be "
+                                      "executed (status %d, see systemd.exec(5))",
+                                      r->unit, r->exec_status);
+    return error_set(error, -EIO, "systemd could not start %s (job %s): the engine did not run",
+                                  r->unit, r->job_result ? r->job_result : "failed");
 }
 
 static int wait_for_job(struct systemd_runner *r, char **error)

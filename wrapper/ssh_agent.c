@@ -13,6 +13,7 @@
 #include "wrapper/log.h"
 #include "wrapper/privileges.h"
 #include "wrapper/ssh_agent.h"
+#include "wrapper/error.h"
 
 #define SSH_AGENT "/usr/bin/ssh-agent"
 #define SSH_ADD "/usr/bin/ssh-add"
@@ -74,8 +75,7 @@ int ssh_agent_start(struct conversion *c, struct ssh_agent **out, char **error)
     char *no_env[] = { NULL };
     a->pid = spawn_as(c, agent_argv, no_env);
     if (a->pid < 0 || !wait_for_socket(a->socket, a->pid)) {
-        if (asprintf(error, "cannot start %s as uid %u", SSH_AGENT, (unsigned)c->uid) < 0)
-            *error = NULL;
+        error_set(error, 0, "cannot start %s as uid %u", SSH_AGENT, (unsigned)c->uid);
         ssh_agent_stop(a);
         return -ECHILD;
     }
@@ -91,9 +91,8 @@ int ssh_agent_start(struct conversion *c, struct ssh_agent **out, char **error)
         pid_t pid = spawn_as(c, add_argv, add_env);
         int st = pid < 0 ? -errno : wait_status(pid);
         if (st != 0) {
-            if (asprintf(error, "ssh-add could not load \"ssh_key\" into the agent (status %d): "
-                         "is it a private key without a passphrase?", st) < 0)
-                *error = NULL;
+            error_set(error, 0, "ssh-add could not load \"ssh_key\" into the agent (status %d): "
+                                "is it a private key without a passphrase?", st);
             ssh_agent_stop(a);
             return -EINVAL;
         }

@@ -7,6 +7,7 @@
 #include "wrapper/cleanup.h"
 #include "wrapper/log.h"
 #include "wrapper/systemd_bus.h"
+#include "wrapper/error.h"
 
 #define METHOD_CALL_TIMEOUT_USEC (10ULL * 1000 * 1000)
 
@@ -14,10 +15,10 @@ int systemd_bus_error(const sd_bus_error *e, int r, const char *what, char **err
 {
     if (e && sd_bus_error_is_set(e)) {
         r = sd_bus_error_get_errno(e) > 0 ? -sd_bus_error_get_errno(e) : r;
-        if (error && asprintf(error, "%s: %s", what, e->message ? e->message : e->name) < 0)
-            *error = NULL;
-    } else if (error && asprintf(error, "%s: %s", what, strerror(-r)) < 0)
-        *error = NULL;
+        error_set(error, 0, "%s: %s", what, e->message ? e->message : e->name);
+    } else {
+        error_set(error, 0, "%s: %s", what, strerror(-r));
+    }
     return r < 0 ? r : -EIO;
 }
 
@@ -63,10 +64,8 @@ static int connect_manager(struct systemd_bus *sb, char **why_not)
     }
     r = open_private(&sb->bus);
     if (r < 0) {
-        if (asprintf(why_not, "neither the D-Bus system bus nor %s is reachable: %s",
-                     SYSTEMD_PRIVATE_ADDRESS, strerror(-r)) < 0)
-            *why_not = NULL;
-        return r;
+        return error_set(why_not, r, "neither the D-Bus system bus nor %s is reachable: %s",
+                                     SYSTEMD_PRIVATE_ADDRESS, strerror(-r));
     }
     sb->is_private = true;
     return ask_version(sb, why_not);
