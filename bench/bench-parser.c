@@ -2,7 +2,7 @@
  * concatenated to >= 1 GiB (generated on the fly, never held in memory),
  * and the cost of one state file write.
  *
- *   bench-parser [GIB] [STATE-DIR]      (SHARED_DIR in the environment) */
+ *   bench-parser [GIB] [STATE-DIR]      (TEST_DATA_DIR in the environment, default tests/data) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +44,7 @@ static char *load_corpus(const char *shared, size_t *len)
     *len = 0;
     for (size_t i = 0; i < ELEMENTSOF(names); i++) {
         char path[4096];
-        snprintf(path, sizeof path, "%s/fixtures/virt-v2v-2.2/%s/v2v.log", shared, names[i]);
+        snprintf(path, sizeof path, "%s/virt-v2v-2.2/%s/v2v.log", data, names[i]);
         _cleanup_fclose_ FILE *f = fopen(path, "rb");
         if (!f) {
             fprintf(stderr, "bench-parser: cannot open %s: %m\n", path);
@@ -144,13 +144,13 @@ static void bench_write(const char *dir)
 
 int main(int argc, char **argv)
 {
-    const char *shared = getenv("SHARED_DIR");
-    if (!shared)
-        shared = SHARED_DIR_DEFAULT;
+    const char *data = getenv("TEST_DATA_DIR");
+    if (!data)
+        data = TEST_DATA_DIR_DEFAULT;
     double gib = argc > 1 ? atof(argv[1]) : 1.0;
     const char *dir = argc > 2 ? argv[2] : "/tmp";
     log_open("/dev/null");
-    bench_parser(shared, gib > 0 ? gib : 1.0);
+    bench_parser(data, gib > 0 ? gib : 1.0);
     bench_write(dir);
     return 0;
 }
