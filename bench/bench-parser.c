@@ -37,7 +37,7 @@ static double cpu_now(void)
 }
 
 /* The three fixtures' v2v logs, one after the other (~600 KB). */
-static char *load_corpus(const char *shared, size_t *len)
+static char *load_corpus(const char *data, size_t *len)
 {
     static const char *const names[] = { "single-disk", "two-disks", "no-os" };
     char *all = NULL;
@@ -63,10 +63,10 @@ static char *load_corpus(const char *shared, size_t *len)
     return all;
 }
 
-static void bench_parser(const char *shared, double gib)
+static void bench_parser(const char *data, double gib)
 {
     size_t corpus_len;
-    _cleanup_free_ char *corpus = load_corpus(shared, &corpus_len);
+    _cleanup_free_ char *corpus = load_corpus(data, &corpus_len);
     _cleanup_free_ char *buf = malloc(BUF_SIZE);
     struct conversion_state s;
     static const char *const src[] = { "/srv/images/win2k22.img", "/srv/images/data.img" };
