@@ -52,6 +52,9 @@ if [ ! -x "$base/usr/bin/apt-get" ]; then
     rm -rf "$base.tmp"
     t0=$SECONDS
     if debootstrap --variant=minbase bookworm "$base.tmp" > "$SCRATCH/debootstrap.log" 2>&1; then
+        # Packages installed into the root must not start services.
+        printf '#!/bin/sh\nexit 101\n' > "$base.tmp/usr/sbin/policy-rc.d"
+        chmod 755 "$base.tmp/usr/sbin/policy-rc.d"
         mv "$base.tmp" "$base"
         echo "debootstrap: a fresh Debian 12 root in $((SECONDS - t0)) s"
     else

@@ -29,7 +29,8 @@ static void usage(FILE *out)
             "       virt-v2v-wrapper --checks | --check-NAME\n"
             "       virt-v2v-wrapper --version | --help\n"
             "\n"
-            "Reads one JSON document on stdin describing a conversion (see examples/),\n"
+            "Reads one JSON document on stdin describing a conversion (see\n"
+            "man virt-v2v-wrapper and /usr/share/doc/virt-v2v-wrapper/examples),\n"
             "prints one JSON line with the paths of its logs, state file and throttling\n"
             "file, then runs virt-v2v as a daemon (unless \"daemonize\": false).\n");
 }
