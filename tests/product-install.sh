@@ -74,4 +74,8 @@ done
 mk=$(make -n -C "$SRCDIR" BUILD="$SCRATCH/nobuild" build install 2>&1)
 check "make build/install run only the build set of install-deps" \
     bash -c 'grep -q "install-deps build" <<<"$1" && ! grep -q "install-deps test\|install-deps demo" <<<"$1"' _ "$mk"
+
+# The tree stands alone: nothing reads a shared folder beside it.
+outside=$(cd "$SRCDIR" && git grep -n -e 'SHARED_DIR' -e '\.\./shared' -- . ':!tests/product-install.sh' 2>/dev/null | head -n 3)
+check "no file refers to a folder beside the tree ($outside)" test -z "$outside"
 finish
