@@ -22,3 +22,10 @@ add_test(NAME openstack-lab-smoke COMMAND ${_osplab}/lab-smoke)
 set_tests_properties(openstack-lab-smoke PROPERTIES
   FIXTURES_REQUIRED openstack-lab LABELS openstack
   SKIP_RETURN_CODE 77 TIMEOUT 600)
+
+# The lab's own test doubles, checked against the real services.
+add_test(NAME openstack-fake-engine COMMAND ${_osplab}/engine-check)
+add_test(NAME openstack-fault-proxy COMMAND ${_osplab}/proxy-check)
+set_tests_properties(openstack-fake-engine openstack-fault-proxy PROPERTIES
+  FIXTURES_REQUIRED openstack-lab LABELS openstack
+  SKIP_RETURN_CODE 77 TIMEOUT 600)
