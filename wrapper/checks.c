@@ -159,6 +159,16 @@ static const struct {
     { "systemd", check_systemd },
 };
 
+size_t checks_count(void)
+{
+    return ELEMENTSOF(checks);
+}
+
+const char *checks_name(size_t i)
+{
+    return i < ELEMENTSOF(checks) ? checks[i].name : NULL;
+}
+
 void checks_list(FILE *out)
 {
     for (size_t i = 0; i < ELEMENTSOF(checks); i++)

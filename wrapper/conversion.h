@@ -40,7 +40,7 @@ struct conversion {
     const struct output_ops *output;
     uid_t uid;               /* the conversion user */
     gid_t gid;
-    char *user_home;         /* its home (ssh keys, LUKS vault default) */
+    char *user_home;         /* its home (its default ssh keys) */
     struct conversion_paths paths;
     struct secret_files secrets;
     char *allocation;        /* resolved: cfg.allocation or the oVirt lookup; NULL = engine default */
