@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -61,6 +62,15 @@ static void mirror_to_stdout(const char *line, size_t len)
             log_stdout = false;
         stdout_dropped++;
         return;
+    }
+    /* A free pipe slot takes PIPE_BUF bytes without blocking: longer
+     * lines are cut there. */
+    char cut[PIPE_BUF];
+    if (len > PIPE_BUF) {
+        memcpy(cut, line, PIPE_BUF - 1);
+        cut[PIPE_BUF - 1] = '\n';
+        line = cut;
+        len = PIPE_BUF;
     }
     if (write_all(STDOUT_FILENO, line, len) < 0) {
         log_stdout = false;
