@@ -46,6 +46,8 @@ struct conversion {
     char *allocation;        /* resolved: cfg.allocation or the oVirt lookup; NULL = engine default */
     char *virtio_win;        /* resolved drivers ISO path; NULL = none */
     char **capabilities;     /* `virt-v2v --machine-readable`, NULL-terminated; NULL = not asked */
+    unsigned engine_version; /* ENGINE_VERSION(major, minor) from --version; 0 = unknown */
+    bool engine_version_asked;
     struct conversion_state state;
 };
 
