@@ -36,4 +36,18 @@ done
 # (virt-v2v-2.0), else the long spelling every 1.x and 2.x up to 2.7 knows.
 FAKE_ENGINE_VERSION=garbage run_wrapper "$VDDK"
 check "unknown version, no 2.x capability: --password-file" grep -qx 'arg=--password-file' "$FAKE_ENGINE_RECORD"
+
+# The probes (--version, --machine-readable) run with default signals: not
+# the wrapper's ignored SIGPIPE nor its blocked event-loop signals.
+cat > "$SCRATCH/probe-engine" <<EOT
+#!/bin/bash
+if [ "\$#" -eq 1 ]; then grep -E '^Sig(Blk|Ign):' /proc/self/status > "$SCRATCH/probe-\${1#--}"; fi
+exec "$TESTS_DIR/fake-engine" "\$@"
+EOT
+chmod 755 "$SCRATCH/probe-engine"
+V2VW_ENGINE="$SCRATCH/probe-engine" run_wrapper "$MAC"
+check "probe: ran (rc $RC)" test -s "$SCRATCH/probe-machine-readable"
+check "probe: nothing blocked ($(tr '\n' ' ' < "$SCRATCH/probe-machine-readable"))" \
+    grep -qx 'SigBlk:[[:space:]]*0*' "$SCRATCH/probe-machine-readable"
+check "probe: SIGPIPE not ignored" sh -c "[ \$(( 0x\$(sed -n 's/^SigIgn:[[:space:]]*//p' '$SCRATCH/probe-machine-readable') & 0x1000 )) = 0 ]"
 finish

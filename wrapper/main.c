@@ -272,8 +272,13 @@ int main(int argc, char **argv)
      * are handled where they happen. Children get SIGPIPE back. */
     signal(SIGPIPE, SIG_IGN);
     log_hold_until_open();
-    if ((r = read_input(&input, &len)) < 0)
-        return die(strerror(-r));
+    if (isatty(STDIN_FILENO))
+        fprintf(stderr, "virt-v2v-wrapper: reading the input JSON document from the terminal; "
+                        "end it with Ctrl-D (see --help)\n");
+    if ((r = read_input(&input, &len)) < 0) {
+        error_set(&error, r, "cannot read the input from stdin: %s", strerror(-r));
+        return die(error);
+    }
     if (config_parse(input, len, &c.cfg, &error) < 0)
         return die(error);
     explicit_bzero(input, len);
@@ -312,6 +317,8 @@ int main(int argc, char **argv)
         log_mirror_to_stdout(true);
     }
     r = conversion_run(&c);
+    if (log_stdout_dropped())
+        log_info("%zu log lines were not copied to stdout: it was not being read", log_stdout_dropped());
     log_close();
     return c.cfg.daemonize ? 0 : r;
 }
