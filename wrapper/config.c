@@ -8,9 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 #include "wrapper/config.h"
-#include "wrapper/error.h"
+#include "common/error.h"
+#include "common/secret.h"
 
 #define MAX_NAME 1024            /* bytes of vm_name */
 #define MAX_LIST 1024            /* entries of source_disks / network_mappings */
@@ -515,7 +516,7 @@ static int parse_document(struct json_object *doc, struct conversion_config *cfg
 static void wipe_strings(struct json_object *o)
 {
     if (json_object_is_type(o, json_type_string)) {
-        explicit_bzero((char *)json_object_get_string(o), (size_t)json_object_get_string_len(o));
+        secret_json_erase(o);
     } else if (json_object_is_type(o, json_type_array)) {
         for (size_t i = 0; i < json_object_array_length(o); i++)
             wipe_strings(json_object_array_get_idx(o, i));
@@ -573,29 +574,21 @@ int config_parse(const char *text, size_t len, struct conversion_config *cfg, ch
     if (r < 0) {
         config_free(cfg);
         if (r == -ENOMEM && !*error)
-            *error = strdup("out of memory");
+            error_set(error, r, "out of memory");
     }
     return r;
-}
-
-static void erase(char *s)
-{
-    if (s) {
-        explicit_bzero(s, strlen(s));
-        free(s);
-    }
 }
 
 void config_free(struct conversion_config *cfg)
 {
     free(cfg->vm_name);
     free(cfg->vmware_uri);
-    erase(cfg->vmware_password);
+    secret_free(cfg->vmware_password);
     free(cfg->vmware_fingerprint);
-    erase(cfg->ssh_key);
+    secret_free(cfg->ssh_key);
     free(cfg->source_path);
     free(cfg->source_uri);
-    erase(cfg->source_password);
+    secret_free(cfg->source_password);
     free(cfg->output_format);
     free(cfg->allocation);
     for (size_t i = 0; i < cfg->n_source_disks; i++)
@@ -610,7 +603,7 @@ void config_free(struct conversion_config *cfg)
     free(cfg->virtio_win);
     free(cfg->luks_keys_vault);
     free(cfg->rhv_url);
-    erase(cfg->rhv_password);
+    secret_free(cfg->rhv_password);
     free(cfg->rhv_cluster);
     free(cfg->rhv_storage);
     free(cfg->rhv_cafile);
@@ -621,14 +614,4 @@ void config_free(struct conversion_config *cfg)
     strv_free(&cfg->unknown_keys);
     strv_free(&cfg->warnings);
     *cfg = (struct conversion_config){ 0 };
-}
-
-const char *output_kind_name(enum output_kind_id o)
-{
-    static const char *const names[] = {
-        [OUTPUT_RHV_UPLOAD] = "rhv-upload", [OUTPUT_EXPORT_DOMAIN] = "export-domain",
-        [OUTPUT_OPENSTACK] = "openstack", [OUTPUT_KUBEVIRT] = "kubevirt",
-        [OUTPUT_LOCAL] = "local", [OUTPUT_LIBVIRT] = "libvirt",
-    };
-    return (size_t)o < ELEMENTSOF(names) ? names[o] : "?";
 }

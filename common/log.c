@@ -8,7 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "wrapper/log.h"
+#include "common/io.h"
+#include "common/log.h"
 
 static int log_fd = -1;
 static bool log_stdout;
@@ -30,21 +31,6 @@ static const char *const level_names[] = {
     [LOG_LEVEL_WARNING] = "WARNING",
     [LOG_LEVEL_ERROR] = "ERROR",
 };
-
-/* 0, or negative errno of the write that failed. */
-static int write_all(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return n < 0 ? -errno : -EIO;
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
 
 /* Foreground mode copies lines to stdout, whose reader may be gone (EPIPE:
  * the wrapper ignores SIGPIPE) or stuck (a full pipe). Neither may stop
@@ -96,7 +82,7 @@ int log_open(const char *path)
     if (log_fd >= 0)
         close(log_fd);
     log_fd = fd;
-    write_all(log_fd, early, early_len);
+    (void)write_all(log_fd, early, early_len);
     early_len = 0;
     return 0;
 }
@@ -135,20 +121,20 @@ void log_msg(enum log_level level, const char *fmt, ...)
     line[off++] = '\n';
 
     if (log_fd >= 0) {
-        write_all(log_fd, line, off);
+        (void)write_all(log_fd, line, off);
     } else if (early_hold) {
         if (early_len + off <= sizeof early) {
             memcpy(early + early_len, line, off);
             early_len += off;
         }
     } else if (level >= LOG_LEVEL_INFO) {
-        write_all(STDERR_FILENO, line, off);
+        (void)write_all(STDERR_FILENO, line, off);
     }
     if (log_stdout) {
         mirror_to_stdout(line, off);
         if (!log_stdout && log_fd >= 0) {
             static const char note[] = "(stdout is gone: log lines go to this log only from here on)\n";
-            write_all(log_fd, note, sizeof note - 1);
+            (void)write_all(log_fd, note, sizeof note - 1);
         }
     }
     errno = saved_errno;
