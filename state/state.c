@@ -122,6 +122,9 @@ void state_set_disk_count(struct conversion_state *s, int count)
         return;
     s->disk_count = count;
     bump(s);
+    /* disks[] never has fewer entries than disk_count says. */
+    if (count > 0 && (size_t)count <= STATE_MAX_DISKS)
+        grow_disks_to(s, (size_t)count - 1);
 }
 
 void state_set_last_message(struct conversion_state *s, const char *msg, size_t len)

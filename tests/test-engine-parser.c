@@ -425,7 +425,7 @@ static void test_rules(void)
     CHECK(s.disk_count == -1 && s.n_disks == 0, "mr log moved copy state");
     CHECK(s.status && strcmp(s.status, "Copying disk 1/3") == 0, "mr status");
     v2v(p, "[   5.0] Copying disk 1/3\nnbdkit: debug: x\r|  10% [-]nbdkit: file.2: debug: y\n");
-    CHECK(s.disk_count == 3 && s.n_disks == 1 && s.disks[0].progress == 10,
+    CHECK(s.disk_count == 3 && s.n_disks == 3 && s.disks[0].progress == 10,
           "ASCII spinner after \\r: %zu disks", s.n_disks);
     v2v(p, "-  40% [**]\r\xe2\x96\x97  20% [*]\r");
     CHECK(s.disks[0].progress == 40, "progress went backwards: %g", s.disks[0].progress);
@@ -469,6 +469,32 @@ static void test_rules(void)
     CHECK(s.disk_count == -1, "partial record parsed early");
     engine_parser_flush(p);
     CHECK(s.disk_count == 2, "flush parsed the partial record");
+    engine_parser_free(p);
+    state_free(&s);
+}
+
+/* disk_count and disks[] agree from the moment the count is known, with
+ * and without source_disks (every source disk once, in order). */
+static void test_disk_entries_with_count(void)
+{
+    struct conversion_state s;
+    state_init(&s, NULL, 0, false);
+    struct engine_parser *p = engine_parser_new(&s);
+    v2v(p, "[  43.3] Copying disk 1/2\n");
+    CHECK(s.disk_count == 2 && s.n_disks == 2, "no source_disks: disk_count %d, %zu entries",
+          s.disk_count, s.n_disks);
+    CHECK(s.n_disks == 2 && strcmp(s.disks[1].path, "disk 2") == 0 && s.disks[1].progress == 0,
+          "disk 2 entry before its copy");
+    engine_parser_free(p);
+    state_free(&s);
+
+    static const char *const src[] = { "[ds] vm/a.vmdk", "[ds] vm/b.vmdk" };
+    state_init(&s, src, 2, true);
+    p = engine_parser_new(&s);
+    v2v(p, "[  43.3] Copying disk 1/3\n");
+    CHECK(s.disk_count == 3 && s.n_disks == 3, "source_disks 2, count 3: %zu entries", s.n_disks);
+    CHECK(s.n_disks == 3 && strcmp(s.disks[0].path, src[0]) == 0 && strcmp(s.disks[1].path, src[1]) == 0,
+          "source disks kept in order");
     engine_parser_free(p);
     state_free(&s);
 }
@@ -546,6 +572,7 @@ int main(void)
     log_open("/dev/null");
     test_record_cap();               /* first: before the heap gets busy */
     test_rules();
+    test_disk_entries_with_count();
     test_invalid_utf8();
     test_fixtures_2x();
     test_transcripts_1x();
