@@ -46,6 +46,7 @@ static bool append_disk(struct conversion_state *s, char *path)
     s->disks = d;
     d[s->n_disks].path = path;
     d[s->n_disks].progress = 0;
+    d[s->n_disks].bytes_total = 0;
     s->n_disks++;
     return true;
 }
@@ -182,6 +183,14 @@ void state_set_disk_progress(struct conversion_state *s, size_t index, double pr
     bump(s);
 }
 
+void state_set_disk_size(struct conversion_state *s, size_t index, uint64_t bytes)
+{
+    if (index >= s->n_disks || s->disks[index].bytes_total == bytes)
+        return;
+    s->disks[index].bytes_total = bytes;
+    bump(s);
+}
+
 size_t state_map_disk_path(struct conversion_state *s, size_t index, const char *path, size_t len)
 {
     _cleanup_free_ char *v = utf8_sanitize(path, len, STATE_MAX_MESSAGE);
@@ -236,6 +245,16 @@ void state_set_finished(struct conversion_state *s)
     bump(s);
 }
 
+bool state_sizes_known(const struct conversion_state *s)
+{
+    if (s->n_disks == 0 || (s->disk_count > 0 && (size_t)s->disk_count > s->n_disks))
+        return false;
+    for (size_t i = 0; i < s->n_disks; i++)
+        if (s->disks[i].bytes_total == 0)
+            return false;
+    return true;
+}
+
 double state_overall_progress(const struct conversion_state *s)
 {
     size_t n = s->n_disks;
@@ -243,8 +262,13 @@ double state_overall_progress(const struct conversion_state *s)
         n = (size_t)s->disk_count;
     if (n == 0)
         return 0;
-    double sum = 0;
-    for (size_t i = 0; i < s->n_disks; i++)
+    double sum = 0, weighted = 0, total = 0;
+    for (size_t i = 0; i < s->n_disks; i++) {
         sum += s->disks[i].progress;
+        weighted += s->disks[i].progress * (double)s->disks[i].bytes_total;
+        total += (double)s->disks[i].bytes_total;
+    }
+    if (n == s->n_disks && state_sizes_known(s) && total > 0)
+        return weighted / total;
     return sum / (double)n;
 }

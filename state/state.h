@@ -19,6 +19,7 @@
 struct state_disk {
     char *path;
     double progress;                   /* 0..100 */
+    uint64_t bytes_total;              /* EXT: the disk's size, 0 = not known */
 };
 
 struct conversion_state {
@@ -66,6 +67,9 @@ void state_set_throttling(struct conversion_state *s, const char *cpu, const cha
  * engine copies more disks than source_disks named (path "disk N" unless
  * the engine reported one). Progress never goes backwards within a disk. */
 void state_set_disk_progress(struct conversion_state *s, size_t index, double progress);
+/* The size of disk `index` (0-based) as the engine's log says; only for
+ * entries that exist. */
+void state_set_disk_size(struct conversion_state *s, size_t index, uint64_t bytes);
 /* Engine reported `path` for the disk it copies as number `index` (0-based):
  * return the index of the entry that path belongs to (an exact path match
  * among all entries, else the copy-order entry `index`, which is created
@@ -77,8 +81,11 @@ void state_set_return_code(struct conversion_state *s, int rc);
 void state_set_failed(struct conversion_state *s);
 void state_set_finished(struct conversion_state *s);
 
-/* EXT overall progress: mean disk progress over max(disk_count, n_disks). */
+/* EXT overall progress over max(disk_count, n_disks) disks: weighted by
+ * size when every disk's size is known, else the mean. */
 double state_overall_progress(const struct conversion_state *s);
+/* Every disk's size is known (so progress is weighted by size). */
+bool state_sizes_known(const struct conversion_state *s);
 
 /* The state as the JSON object of the state file (new reference). */
 struct json_object *state_to_json(const struct conversion_state *s);

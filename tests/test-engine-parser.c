@@ -499,6 +499,62 @@ static void test_disk_entries_with_count(void)
     state_free(&s);
 }
 
+/* Feed a fixture's v2v log up to and including the line that starts with
+ * `upto` (all of it when NULL). */
+static void feed_v2v_upto(struct engine_parser *p, const char *dir, const char *upto)
+{
+    struct blob v = slurp(dir, "v2v.log");
+    size_t len = v.len;
+    if (upto) {
+        const char *at = strstr(v.data, upto);
+        const char *eol = at ? strchr(at, '\n') : NULL;
+        len = eol ? (size_t)(eol + 1 - v.data) : v.len;
+    }
+    engine_parser_feed_v2v_log(p, v.data, len);
+    free(v.data);
+}
+
+/* Overall progress is weighted by disk size when the log names the sizes
+ * (a 512 MiB disk copied, a 6 GiB one not yet: 7.7 %, not 50 %), by count
+ * when it does not. */
+static void test_progress_weighted_by_size(void)
+{
+    _cleanup_free_ char *big = fixture("big-disk-6g-raw"), *two = fixture("two-disks");
+    struct conversion_state s;
+
+    state_init(&s, NULL, 0, false);
+    struct engine_parser *p = engine_parser_new(&s);
+    feed_v2v_upto(p, big, "[  51.3] Copying disk 2/2");
+    CHECK(s.n_disks == 2 && s.disks[0].bytes_total == 536870912ULL && s.disks[1].bytes_total == 6442450944ULL,
+          "big-disk: sizes from libnbd (%zu disks)", s.n_disks);
+    double want = 100.0 * 536870912.0 / (536870912.0 + 6442450944.0);
+    CHECK(fabs(state_overall_progress(&s) - want) < 0.01, "big-disk: overall %g, want %g",
+          state_overall_progress(&s), want);
+    CHECK(state_sizes_known(&s), "big-disk: sizes known");
+    engine_parser_free(p);
+    state_free(&s);
+
+    /* two-disks: no libnbd size lines; each copy's nbdkit names its size. */
+    state_init(&s, NULL, 0, false);
+    p = engine_parser_new(&s);
+    feed_v2v_upto(p, two, NULL);
+    CHECK(s.n_disks == 2 && s.disks[0].bytes_total == 536870912ULL && s.disks[1].bytes_total == 67108864ULL,
+          "two-disks: sizes from the copy's nbdkit: %llu %llu",
+          s.n_disks ? (unsigned long long)s.disks[0].bytes_total : 0ULL,
+          s.n_disks > 1 ? (unsigned long long)s.disks[1].bytes_total : 0ULL);
+    engine_parser_free(p);
+    state_free(&s);
+
+    /* Unknown sizes: the mean by count. */
+    state_init(&s, NULL, 0, false);
+    p = engine_parser_new(&s);
+    v2v(p, "[   1.0] Copying disk 1/2\n\xe2\x96\x90 100% [****]\n[   2.0] Copying disk 2/2\n");
+    CHECK(!state_sizes_known(&s) && fabs(state_overall_progress(&s) - 50) < 0.01,
+          "no sizes: overall %g", state_overall_progress(&s));
+    engine_parser_free(p);
+    state_free(&s);
+}
+
 /* A 10 MB record without separator: bounded memory, parsing continues. */
 static void test_record_cap(void)
 {
@@ -573,6 +629,7 @@ int main(void)
     test_record_cap();               /* first: before the heap gets busy */
     test_rules();
     test_disk_entries_with_count();
+    test_progress_weighted_by_size();
     test_invalid_utf8();
     test_fixtures_2x();
     test_transcripts_1x();
