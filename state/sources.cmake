@@ -7,5 +7,6 @@ set(V2VW_STATE_SOURCES
   state/engine_parser.c
   state/engine_v2v.c
   state/engine_mr.c
+  state/engine_cause.c
 )
 list(APPEND WRAPPER_SOURCES ${V2VW_STATE_SOURCES})

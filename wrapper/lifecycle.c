@@ -167,7 +167,7 @@ static void watch_throttling_file(struct run *run)
         log_warning("Cannot watch the throttling file %s: %s", run->c->paths.throttle_file, strerror(-r));
 }
 
-static void finish_message(struct run *run, int rc)
+static void finish_message(struct run *run, int rc, bool engine_said)
 {
     struct conversion_state *s = &run->c->state;
     char msg[256];
@@ -178,7 +178,7 @@ static void finish_message(struct run *run, int rc)
     else if (rc < 0)
         snprintf(msg, sizeof msg, "virt-v2v was killed by signal %d (SIG%s)", -rc,
                  sigabbrev_np(-rc) ? sigabbrev_np(-rc) : "?");
-    else if (!s->last_message)
+    else if (!engine_said)
         snprintf(msg, sizeof msg, "virt-v2v failed with exit status %d; see %s", rc,
                  run->c->paths.v2v_log);
     else
@@ -199,7 +199,7 @@ static void on_engine_exit(void *userdata, int rc)
     bool failed = rc != 0 || run->cancel_signal;
     state_set_return_code(&c->state, rc);
     if (failed) {
-        finish_message(run, rc);
+        finish_message(run, rc, engine_parser_apply_cause(run->parser));
         state_set_failed(&c->state);
     } else if (c->state.last_message) {
         log_error("virt-v2v exited 0 but reported an error: %s", c->state.last_message);

@@ -1,0 +1,139 @@
+/* The real cause of an engine failure. virt-v2v often ends with a generic
+ * error ("nbdcopy command failed, see earlier error messages") or none at
+ * all (errors of its C parts are printed as `/usr/bin/virt-v2v: TEXT`, e.g.
+ * a missing LUKS key); the specific line is in the v2v log before it. Keep
+ * the first such line (with its continuation lines, joined into one
+ * sentence) and use it when the engine fails. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "state/engine_parser-internal.h"
+
+#define LIT(s) (s), (sizeof(s) - 1)
+#define CAUSE_MAX 1024
+#define CAUSE_CONTINUATIONS 4
+
+static bool has_prefix(const char *r, size_t n, const char *prefix, size_t plen)
+{
+    return n >= plen && memcmp(r, prefix, plen) == 0;
+}
+
+bool engine_error_defers(const char *msg, size_t len)
+{
+    return memmem(msg, len, LIT("see earlier error")) || memmem(msg, len, LIT("see preceding messages"))
+        || memmem(msg, len, LIT("see earlier errors"));
+}
+
+/* Append text to the cause, a space between parts, bounded. */
+static void cause_append(struct engine_parser *p, const char *t, size_t n)
+{
+    while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\t'))
+        n--;
+    while (n > 0 && (*t == ' ' || *t == '\t'))
+        t++, n--;
+    size_t sep = p->cause_len > 0 ? 1 : 0;
+    if (n == 0 || p->cause_len + sep >= CAUSE_MAX)
+        return;
+    if (n > CAUSE_MAX - p->cause_len - sep)
+        n = CAUSE_MAX - p->cause_len - sep;
+    if (!p->cause && !(p->cause = malloc(CAUSE_MAX)))
+        return;
+    if (sep)
+        p->cause[p->cause_len++] = ' ';
+    memcpy(p->cause + p->cause_len, t, n);
+    p->cause_len += n;
+}
+
+/* "WORD: " at the start (a tool's or library's tagged line) or "[": a
+ * line of its own, never a continuation. */
+static bool tagged_line(const char *r, size_t n)
+{
+    if (r[0] == '[')
+        return true;
+    for (size_t i = 0; i < n && i < 32; i++) {
+        if (r[i] == ':')
+            return i > 0 && i + 1 < n && r[i + 1] == ' ';
+        if (r[i] == ' ')
+            return false;
+    }
+    return false;
+}
+
+/* `/usr/bin/virt-v2v: TEXT`: the C parts' error(3) names the program by
+ * the path it was run as (the wrapper always runs a full path); the OCaml
+ * parts' messages say a bare `virt-v2v:` (errors, warnings, and also
+ * informational lines): TEXT's offset. */
+static size_t program_line(const char *r, size_t n)
+{
+    const char *colon = memmem(r, n < 256 ? n : 256, LIT(": "));
+    if (!colon)
+        return 0;
+    size_t plen = (size_t)(colon - r);
+    if (plen < 8 || memcmp(colon - 8, "virt-v2v", 8) != 0)
+        return 0;
+    if (plen == 8 || r[0] != '/' || colon[-9] != '/')
+        return 0;
+    if (memchr(r, ' ', plen))
+        return 0;
+    size_t t = plen + 2;
+    if (has_prefix(r + t, n - t, LIT("error:")) || has_prefix(r + t, n - t, LIT("warning:"))
+        || has_prefix(r + t, n - t, LIT("debug:")))
+        return 0;
+    return t;
+}
+
+/* `nbdcopy: ...` (2.x copying) or `qemu-img: ...` (1.x), not warnings. */
+static size_t copy_tool_line(const char *r, size_t n)
+{
+    size_t t;
+    if (has_prefix(r, n, LIT("nbdcopy: ")))
+        t = 9;
+    else if (has_prefix(r, n, LIT("qemu-img: ")))
+        t = 10;
+    else
+        return 0;
+    if (memmem(r + t, n - t, LIT("warning:")))
+        return 0;
+    return t;
+}
+
+bool engine_cause_record(struct engine_parser *p, const char *r, size_t n)
+{
+    if (p->cause_open > 0) {
+        if (n == 0)
+            return true;           /* the blank lines between paragraphs */
+        if (!tagged_line(r, n)) {
+            cause_append(p, r, n);
+            p->cause_open--;
+            return true;
+        }
+        p->cause_open = 0;
+    }
+    if (n == 0 || p->cause_len > 0)
+        return false;              /* the first cause is the real one */
+    if (r[0] != 'n' && r[0] != 'q' && r[0] != '/')
+        return false;              /* the hot path: most records */
+    size_t t = program_line(r, n);
+    if (t > 0) {
+        cause_append(p, r + t, n - t);
+        p->cause_open = CAUSE_CONTINUATIONS;
+        return true;
+    }
+    if (copy_tool_line(r, n) > 0) {
+        cause_append(p, r, n);     /* the tool's name says what failed */
+        return true;
+    }
+    return false;
+}
+
+bool engine_parser_apply_cause(struct engine_parser *p)
+{
+    const char *err = p->mr_error ? p->mr_error : p->v2v_error;
+    size_t len = p->mr_error ? strlen(p->mr_error) : p->v2v_error_len;
+
+    if (p->cause_len > 0 && (!err || engine_error_defers(err, len)))
+        state_set_last_message(p->state, p->cause, p->cause_len);
+    else if (err)
+        state_set_last_message(p->state, err, len);
+    return p->cause_len > 0 || err;
+}
