@@ -24,24 +24,49 @@ bool engine_error_defers(const char *msg, size_t len)
         || memmem(msg, len, LIT("see earlier errors"));
 }
 
-/* Append text to the cause, a space between parts, bounded. */
-static void cause_append(struct engine_parser *p, const char *t, size_t n)
+/* Append text to a cause, a space between parts, bounded. */
+static void text_append(char **buf, size_t *blen, const char *t, size_t n)
 {
     while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\t'))
         n--;
     while (n > 0 && (*t == ' ' || *t == '\t'))
         t++, n--;
-    size_t sep = p->cause_len > 0 ? 1 : 0;
-    if (n == 0 || p->cause_len + sep >= CAUSE_MAX)
+    size_t sep = *blen > 0 ? 1 : 0;
+    if (n == 0 || *blen + sep >= CAUSE_MAX)
         return;
-    if (n > CAUSE_MAX - p->cause_len - sep)
-        n = CAUSE_MAX - p->cause_len - sep;
-    if (!p->cause && !(p->cause = malloc(CAUSE_MAX)))
+    if (n > CAUSE_MAX - *blen - sep)
+        n = CAUSE_MAX - *blen - sep;
+    if (!*buf && !(*buf = malloc(CAUSE_MAX)))
         return;
     if (sep)
-        p->cause[p->cause_len++] = ' ';
-    memcpy(p->cause + p->cause_len, t, n);
-    p->cause_len += n;
+        (*buf)[(*blen)++] = ' ';
+    memcpy(*buf + *blen, t, n);
+    *blen += n;
+}
+
+static void cause_append(struct engine_parser *p, const char *t, size_t n)
+{
+    text_append(&p->cause, &p->cause_len, t, n);
+}
+
+static bool is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* `nbdkit: NAME: error: TEXT` or `Module.NameError: TEXT` /
+ * `NameException: TEXT` (the last line of a Python traceback). */
+static bool lesser_cause_line(const char *r, size_t n)
+{
+    if (r[0] == 'n')
+        return has_prefix(r, n, LIT("nbdkit: ")) && memmem(r, n < 128 ? n : 128, LIT(": error: "));
+    if (!is_alpha(r[0]) || r[0] == 'l' || r[0] == 'c' || r[0] == 'g')
+        return false;
+    const char *sp = memchr(r, ' ', n < 64 ? n : 64);
+    if (!sp || sp - r < 7 || sp[-1] != ':')
+        return false;
+    size_t w = (size_t)(sp - r) - 1;
+    return (w >= 5 && memcmp(r + w - 5, "Error", 5) == 0) || (w >= 9 && memcmp(r + w - 9, "Exception", 9) == 0);
 }
 
 /* "WORD: " at the start (a tool's or library's tagged line) or "[": a
@@ -111,6 +136,10 @@ bool engine_cause_record(struct engine_parser *p, const char *r, size_t n)
     }
     if (n == 0 || p->cause_len > 0)
         return false;              /* the first cause is the real one */
+    if (p->cause2_len == 0 && lesser_cause_line(r, n)) {
+        text_append(&p->cause2, &p->cause2_len, r, n);
+        return true;
+    }
     if (r[0] != 'n' && r[0] != 'q' && r[0] != '/')
         return false;              /* the hot path: most records */
     size_t t = program_line(r, n);
@@ -131,9 +160,12 @@ bool engine_parser_apply_cause(struct engine_parser *p)
     const char *err = p->mr_error ? p->mr_error : p->v2v_error;
     size_t len = p->mr_error ? strlen(p->mr_error) : p->v2v_error_len;
 
-    if (p->cause_len > 0 && (!err || engine_error_defers(err, len)))
-        state_set_last_message(p->state, p->cause, p->cause_len);
+    const char *cause = p->cause_len ? p->cause : p->cause2;
+    size_t cause_len = p->cause_len ? p->cause_len : p->cause2_len;
+
+    if (cause_len > 0 && (!err || engine_error_defers(err, len)))
+        state_set_last_message(p->state, cause, cause_len);
     else if (err)
         state_set_last_message(p->state, err, len);
-    return p->cause_len > 0 || err;
+    return cause_len > 0 || err;
 }

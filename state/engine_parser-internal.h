@@ -54,6 +54,11 @@ struct engine_parser {
     char *cause;
     size_t cause_len;
     int cause_open;                /* continuation lines still accepted */
+    /* Less specific, used when there is no cause: the first error line of
+     * an nbdkit plugin (`nbdkit: ssh[1]: error: ...`) or a Python
+     * exception of a plugin or precheck script (`ovirtsdk4.AuthError: ...`). */
+    char *cause2;
+    size_t cause2_len;
 };
 
 /* The buffer a record lies in, with the cached next positions of a few

@@ -244,6 +244,44 @@ static bool qemu_img_progress(struct engine_parser *p, const char *r, size_t n)
     return true;
 }
 
+/* ---- accelerator --------------------------------------------------- */
+
+/* libguestfs's appliance command line: "    -machine accel=tcg,graphics=off \"
+ * (forced or no KVM: tcg), "accel=kvm:tcg" (KVM with silent fallback:
+ * decided by the appliance kernel's lines below). */
+static bool machine_accel(struct engine_parser *p, const char *r, size_t n)
+{
+    static const char needle[] = "-machine accel=";
+    if (p->state->accel_final || n < 20)
+        return false;
+    const char *f = memmem(r, n < 64 ? n : 64, LIT(needle));
+    if (!f)
+        return false;
+    const char *a = f + sizeof needle - 1, *end = r + n;
+    size_t alen = 0;
+    while (a + alen < end && a[alen] != ',' && a[alen] != ' ')
+        alen++;
+    if (alen >= 3 && memcmp(a, "tcg", 3) == 0)
+        state_set_accel(p->state, "tcg", true);
+    else if (alen == 3 && memcmp(a, "kvm", 3) == 0)
+        state_set_accel(p->state, "kvm", true);
+    else if (alen >= 3 && memcmp(a, "kvm", 3) == 0)
+        state_set_accel(p->state, "kvm", false);
+    return true;
+}
+
+/* The appliance kernel says what it runs on: "[    0.000000] Hypervisor
+ * detected: KVM" or "smpboot: CPU0: ... QEMU TCG CPU ...". */
+static void kernel_accel(struct engine_parser *p, const char *r, size_t n)
+{
+    if (p->state->accel_final || !p->state->accel)
+        return;
+    if (memmem(r, n, LIT("Hypervisor detected: KVM")))
+        state_set_accel(p->state, "kvm", true);
+    else if (memmem(r, n, LIT("QEMU TCG CPU")))
+        state_set_accel(p->state, "tcg", true);
+}
+
 /* ---- source paths -------------------------------------------------- */
 
 /* /vmfs/volumes/DS/VM/DISK(-flat).vmdk -> "[DS] VM/DISK.vmdk" in out
@@ -479,9 +517,10 @@ void engine_v2v_record(struct engine_parser *p, const char *r, size_t n, struct 
     case '[':
         if (stage_line(p, r, n))
             return;
+        kernel_accel(p, r, n);
         break;
     case ' ':
-        if (qemu_img_progress(p, r, n) || overlay_uri(p, r, n))
+        if (qemu_img_progress(p, r, n) || overlay_uri(p, r, n) || machine_accel(p, r, n))
             return;
         break;
     case 'v':

@@ -8,5 +8,8 @@ set(V2VW_STATE_SOURCES
   state/engine_v2v.c
   state/engine_mr.c
   state/engine_cause.c
+  state/error_class.c
+  state/state_rate.c
+  state/state_metrics.c
 )
 list(APPEND WRAPPER_SOURCES ${V2VW_STATE_SOURCES})

@@ -17,6 +17,12 @@ check "failed" test "$(jq -r .failed "$STATE")" = true
 check "last_message is the LUKS key error" \
     test "$(jq -r .last_message.message "$STATE")" = "could not read key from user"
 
+# A real run with a wrong LUKS key: the error's paragraphs in one sentence.
+FAKE_ENGINE_SCENARIO="replay:$TESTS_DIR/data/v2v-2.2-luks-wrong-key" run_wrapper "$(input_local '.daemonize = false')"
+STATE=$(head -1 "$SCRATCH/stdout" | jq -r .state_file)
+check "wrong key: the whole error in one line" test "$(jq -r .last_message.message "$STATE")" = \
+    "could not find key to open LUKS encrypted /dev/sdb1. Try using --key on the command line. Original error: cryptsetup_open: cryptsetup exited with status 2: No key available with this passphrase. (0)"
+
 # The bare form is the OCaml side's (banner, info lines): not a cause.
 FAKE_ENGINE_SCENARIO="replay:$TESTS_DIR/data/v2v-2.2-luks-no-key" run_wrapper "$(input_local '.daemonize = false')"
 STATE=$(head -1 "$SCRATCH/stdout" | jq -r .state_file)

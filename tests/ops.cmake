@@ -2,3 +2,4 @@
 # progress figures, stall warnings, the admin command, metrics.
 v2vw_shell_test(ops-cause-nbdcopy tests/ops-cause-nbdcopy.sh)
 v2vw_shell_test(ops-cause-program tests/ops-cause-program.sh)
+v2vw_shell_test(ops-error-classes tests/ops-error-classes.sh)

@@ -72,7 +72,8 @@ static void test_json_keys(void)
     CHECK(strcmp(text, "{\"disks\":[{\"path\":\"[ds] vm/a.vmdk\",\"progress\":0.0},"
                        "{\"path\":\"[ds] vm/b.vmdk\",\"progress\":0.0}],\"disk_count\":2,"
                        "\"failed\":false,\"throttling\":{\"cpu\":null,\"network\":null},"
-                       "\"progress\":0.0}") == 0, "first state: %s", text);
+                       "\"progress\":0.0,\"progress_by\":\"count\",\"stalled\":false}") == 0,
+          "first state: %s", text);
 
     state_set_started(&s, 4242);
     state_set_disk_progress(&s, 0, 42.5);
@@ -102,7 +103,10 @@ static void test_json_keys(void)
     free(text);
     text = to_text(&s);
     CHECK(strstr(text, "\"progress\":42.5}") && strstr(text, "\"progress\":10.42}") &&
-          strstr(text, "\"progress\":26.5}") && strstr(text, "\"message\":\"bad/thing\""),
+          strstr(text, "\"progress\":26.5,") && strstr(text, "\"message\":\"bad/thing\""),
+          "numbers and no slash escapes: %s", text);
+    CHECK(strstr(text, "\"progress\":42.5}") && strstr(text, "\"progress\":10.42}") &&
+          strstr(text, "\"message\":\"bad/thing\""),
           "numbers and no slash escapes: %s", text);
     state_free(&s);
 
@@ -111,7 +115,8 @@ static void test_json_keys(void)
     free(text);
     text = to_text(&s);
     CHECK(strcmp(text, "{\"disks\":[],\"failed\":false,\"throttling\":{\"cpu\":null,"
-                       "\"network\":null},\"progress\":0.0}") == 0, "empty state: %s", text);
+                       "\"network\":null},\"progress\":0.0,\"progress_by\":\"count\","
+                       "\"stalled\":false}") == 0, "empty state: %s", text);
     state_free(&s);
 }
 
@@ -142,7 +147,7 @@ static void test_generation(void)
     BUMPS(state_set_throttling(&s, NULL, NULL), 0);
     BUMPS(state_set_throttling(&s, "1", NULL), 1);
     BUMPS(state_set_throttling(&s, "1", NULL), 0);
-    BUMPS(state_set_disk_progress(&s, 0, 0), 1);        /* creates "disk 1" */
+    BUMPS(state_set_disk_progress(&s, 0, 0), 0);        /* "disk 1" exists: disk_count 2 */
     BUMPS(state_set_disk_progress(&s, 0, 0), 0);
     BUMPS(state_set_disk_progress(&s, 0, 30), 1);
     BUMPS(state_set_disk_progress(&s, 0, 20), 0);       /* never backwards */

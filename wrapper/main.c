@@ -7,6 +7,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "outputs/output.h"
@@ -149,7 +150,7 @@ static int prepare(struct conversion *c, char **error)
     return resolve_drivers(c, error);
 }
 
-static int init_state(struct conversion *c)
+static int init_state_disks(struct conversion *c)
 {
     const struct conversion_config *cfg = &c->cfg;
 
@@ -160,6 +161,18 @@ static int init_state(struct conversion *c)
     }
     return state_init(&c->state, (const char *const *)cfg->source_disks, cfg->n_source_disks,
                       cfg->source_disks != NULL);
+}
+
+/* The first state: disks, identity (EXT), and where its files are. */
+static int init_state(struct conversion *c)
+{
+    int r = init_state_disks(c);
+    if (r < 0)
+        return r;
+    state_set_identity(&c->state, c->cfg.vm_name, c->output->name, getpid());
+    state_set_started_at(&c->state, (int64_t)time(NULL));
+    state_set_files(&c->state, c->paths.v2v_log, c->paths.wrapper_log, c->paths.throttle_file);
+    return 0;
 }
 
 static int print_paths(const struct conversion *c)
