@@ -1,6 +1,7 @@
 /* virt-v2v-wrapper: one JSON document in, one JSON line out, then the
  * conversion runs as a daemon and reports through the state file. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "wrapper/checks.h"
 #include "wrapper/cleanup.h"
 #include "wrapper/config.h"
+#include "wrapper/conversion_index.h"
 #include "wrapper/daemon.h"
 #include "wrapper/engine_argv.h"
 #include "wrapper/files.h"
@@ -29,15 +31,47 @@ static void usage(FILE *out)
             "Usage: virt-v2v-wrapper < INPUT.json\n"
             "       virt-v2v-wrapper --checks | --check-NAME\n"
             "       virt-v2v-wrapper --version | --help\n"
+            "       virt-v2v-wrapper list|watch|show|cancel|throttle|metrics ... (see `list --help`)\n"
             "\n"
             "Reads one JSON document on stdin describing a conversion (see examples/),\n"
             "prints one JSON line with the paths of its logs, state file and throttling\n"
             "file, then runs virt-v2v as a daemon (unless \"daemonize\": false).\n");
 }
 
+/* The admin commands are a separate small program: beside this binary
+ * (a build tree), else where it is installed. */
+static const char *const admin_commands[] = { "list", "watch", "show", "cancel", "throttle", "metrics" };
+
+static bool is_admin_command(const char *a)
+{
+    for (size_t i = 0; i < ELEMENTSOF(admin_commands); i++)
+        if (strcmp(a, admin_commands[i]) == 0)
+            return true;
+    return false;
+}
+
+static int run_admin(char **argv)
+{
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 32);
+    if (n > 0) {
+        self[n] = '\0';
+        char *slash = strrchr(self, '/');
+        if (slash) {
+            strcpy(slash + 1, "virt-v2v-wrapper-admin");
+            execv(self, argv);
+        }
+    }
+    execv(V2VW_ADMIN_PATH, argv);
+    fprintf(stderr, "virt-v2v-wrapper: cannot run %s: %s\n", V2VW_ADMIN_PATH, strerror(errno));
+    return 1;
+}
+
 static int cli(int argc, char **argv)
 {
     const char *a = argv[1];
+    if (is_admin_command(a))
+        return run_admin(argv);
     if (argc != 2) {
         usage(stderr);
         return 1;
@@ -235,6 +269,7 @@ int main(int argc, char **argv)
     orphans_collect(c.paths.state_dir);
     if (conversion_files_create(&c, &error) < 0)
         return die(error);
+    conversion_index_add(&c);
     if ((r = log_open(c.paths.wrapper_log)) < 0 || (r = init_state(&c)) < 0
         || (r = conversion_write_state(&c)) < 0) {
         conversion_files_remove_all(&c);
