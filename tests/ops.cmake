@@ -3,3 +3,4 @@
 v2vw_shell_test(ops-cause-nbdcopy tests/ops-cause-nbdcopy.sh)
 v2vw_shell_test(ops-cause-program tests/ops-cause-program.sh)
 v2vw_shell_test(ops-error-classes tests/ops-error-classes.sh)
+v2vw_shell_test(ops-admin-live tests/ops-admin-live.sh)
