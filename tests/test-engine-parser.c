@@ -555,6 +555,47 @@ static void test_progress_weighted_by_size(void)
     state_free(&s);
 }
 
+/* EXT keys from real transcripts: accel (the appliance's -machine accel=
+ * line), the engine's warnings kept, the error class of no-os. */
+static void test_ext_from_transcripts(void)
+{
+    _cleanup_free_ char *single = fixture("single-disk"), *noos = fixture("no-os");
+    struct conversion_state s;
+
+    state_init(&s, NULL, 0, false);
+    struct engine_parser *p = engine_parser_new(&s);
+    feed_v2v_upto(p, single, NULL);
+    struct blob mr = slurp(single, "mr.log");
+    engine_parser_feed_mr_log(p, mr.data, mr.len);
+    free(mr.data);
+    engine_parser_flush(p);
+    CHECK(s.accel && strcmp(s.accel, "tcg") == 0 && s.accel_final, "accel %s", s.accel ? s.accel : "(none)");
+    CHECK(s.n_warnings == 2 && strstr(s.warnings[0], "QEMU Guest Agent MSI not found"),
+          "warnings: %zu", s.n_warnings);
+    engine_parser_free(p);
+    state_free(&s);
+
+    /* accel=kvm:tcg is decided by the appliance kernel's line. */
+    state_init(&s, NULL, 0, false);
+    p = engine_parser_new(&s);
+    v2v(p, "    -machine accel=kvm:tcg \\\n");
+    CHECK(s.accel && strcmp(s.accel, "kvm") == 0 && !s.accel_final, "kvm:tcg is a guess");
+    v2v(p, "[    0.650388] smpboot: CPU0: AMD QEMU TCG CPU version 2.5+ (family: 0xf)\n");
+    CHECK(s.accel && strcmp(s.accel, "tcg") == 0 && s.accel_final, "fell back to tcg: %s", s.accel);
+    engine_parser_free(p);
+    state_free(&s);
+
+    state_init(&s, NULL, 0, false);
+    p = engine_parser_new(&s);
+    mr = slurp(noos, "mr.log");
+    engine_parser_feed_mr_log(p, mr.data, mr.len);
+    free(mr.data);
+    CHECK(s.last_message_class && strcmp(s.last_message_class, "no-root-filesystem") == 0, "no-os class %s",
+          s.last_message_class ? s.last_message_class : "(none)");
+    engine_parser_free(p);
+    state_free(&s);
+}
+
 /* A 10 MB record without separator: bounded memory, parsing continues. */
 static void test_record_cap(void)
 {
@@ -637,6 +678,7 @@ int main(void)
     test_rules();
     test_disk_entries_with_count();
     test_progress_weighted_by_size();
+    test_ext_from_transcripts();
     test_invalid_utf8();
     test_fixtures_2x();
     test_transcripts_1x();

@@ -85,7 +85,9 @@ void log_msg(enum log_level level, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         n = 0;
+    size_t text_at = off;
     off += (size_t)n < sizeof line - off - 1 ? (size_t)n : sizeof line - off - 2;
+    log_journal_send(level, line + text_at, off - text_at);
     line[off++] = '\n';
 
     if (log_fd >= 0) {

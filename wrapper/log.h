@@ -6,6 +6,7 @@
 #define V2VW_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum log_level { LOG_LEVEL_DEBUG, LOG_LEVEL_INFO, LOG_LEVEL_WARNING, LOG_LEVEL_ERROR };
 
@@ -16,6 +17,11 @@ void log_hold_until_open(void);
 void log_mirror_to_stdout(bool on);
 void log_close(void);
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Journal (log_journal.c): from now on also send every line there, with
+ * V2V_TAG and V2V_VM, when under systemd or journald is reachable. */
+void log_journal_start(const char *tag, const char *vm_name);
+void log_journal_send(enum log_level level, const char *text, size_t len);
 
 #define log_debug(...) log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_LEVEL_INFO, __VA_ARGS__)

@@ -278,6 +278,7 @@ int main(int argc, char **argv)
             error = NULL;
         return die(error);
     }
+    log_journal_start(c.paths.tag, c.cfg.vm_name);
     log_start(&c);
     if (print_paths(&c) < 0) {
         conversion_files_remove_all(&c);

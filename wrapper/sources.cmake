@@ -8,6 +8,7 @@ list(APPEND WRAPPER_SOURCES
   wrapper/files.c
   wrapper/lifecycle.c
   wrapper/log.c
+  wrapper/log_journal.c
   wrapper/log_follower.c
   wrapper/orphans.c
   wrapper/privileges.c
