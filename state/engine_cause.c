@@ -6,6 +6,7 @@
  * sentence) and use it when the engine fails. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "state/engine_parser-internal.h"
 
@@ -155,13 +156,43 @@ bool engine_cause_record(struct engine_parser *p, const char *r, size_t n)
     return false;
 }
 
+/* Never a secret in the state: the value after "password" ('=' or ':'
+ * and spaces between) becomes "***". The engine gets secrets by file, so
+ * this is a second line of defence for tools that echo their options. */
+static void mask_passwords(char *t, size_t *len, size_t cap)
+{
+    static const char word[] = "password";
+    for (size_t i = 0; i + sizeof word - 1 <= *len; i++) {
+        if (strncasecmp(t + i, word, sizeof word - 1) != 0)
+            continue;
+        size_t v = i + sizeof word - 1;
+        while (v < *len && (t[v] == '=' || t[v] == ':' || t[v] == ' '))
+            v++;
+        if (v == i + sizeof word - 1 || (t[v - 1] == ' ' && t[v - 2] != ':' && t[v - 2] != '='))
+            continue;                  /* "password" as a plain word */
+        size_t e = v;
+        while (e < *len && t[e] != ' ' && t[e] != ',' && t[e] != '\'' && t[e] != '"')
+            e++;
+        if (e == v || *len + 3 - (e - v) > cap)
+            continue;
+        memmove(t + v + 3, t + e, *len - e);
+        memcpy(t + v, "***", 3);
+        *len = *len - (e - v) + 3;
+        i = v + 2;
+    }
+}
+
 bool engine_parser_apply_cause(struct engine_parser *p)
 {
     const char *err = p->mr_error ? p->mr_error : p->v2v_error;
     size_t len = p->mr_error ? strlen(p->mr_error) : p->v2v_error_len;
 
-    const char *cause = p->cause_len ? p->cause : p->cause2;
-    size_t cause_len = p->cause_len ? p->cause_len : p->cause2_len;
+    char *cause = p->cause_len ? p->cause : p->cause2;
+    size_t *cause_lenp = p->cause_len ? &p->cause_len : &p->cause2_len;
+    size_t cause_len = *cause_lenp;
+    if (cause_len > 0)
+        mask_passwords(cause, cause_lenp, CAUSE_MAX);
+    cause_len = *cause_lenp;
 
     if (cause_len > 0 && (!err || engine_error_defers(err, len)))
         state_set_last_message(p->state, cause, cause_len);

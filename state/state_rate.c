@@ -48,7 +48,7 @@ uint64_t state_disk_bytes_copied(const struct state_disk *d)
 
 double state_disk_rate_bps(const struct state_disk *d)
 {
-    return d->bytes_total ? d->rate.per_sec * (double)d->bytes_total / 100.0 : -1;
+    return d->bytes_total && d->rate.per_sec > 0 ? d->rate.per_sec * (double)d->bytes_total / 100.0 : -1;
 }
 
 int64_t state_disk_eta_seconds(const struct state_disk *d)
@@ -74,7 +74,7 @@ uint64_t state_bytes_copied(const struct conversion_state *s)
 
 double state_rate_bps(const struct conversion_state *s)
 {
-    return state_sizes_known(s) ? s->rate.per_sec * (double)state_bytes_total(s) / 100.0 : -1;
+    return state_sizes_known(s) && s->rate.per_sec > 0 ? s->rate.per_sec * (double)state_bytes_total(s) / 100.0 : -1;
 }
 
 int64_t state_eta_seconds(const struct conversion_state *s)

@@ -596,6 +596,22 @@ static void test_ext_from_transcripts(void)
     state_free(&s);
 }
 
+/* The cause taken from the v2v log never carries a password value. */
+static void test_cause_masks_passwords(void)
+{
+    struct conversion_state s;
+    state_init(&s, NULL, 0, false);
+    struct engine_parser *p = engine_parser_new(&s);
+    v2v(p, "nbdkit: curl[1]: error: login failed for user=admin password=hunter2 (HTTP 401)\n"
+           "virt-v2v: error: nbdkit command failed, see earlier error messages\n");
+    engine_parser_flush(p);
+    CHECK(engine_parser_apply_cause(p), "a cause");
+    CHECK(s.last_message && !strstr(s.last_message, "hunter2") && strstr(s.last_message, "password=***"),
+          "masked: %s", s.last_message ? s.last_message : "(none)");
+    engine_parser_free(p);
+    state_free(&s);
+}
+
 /* A 10 MB record without separator: bounded memory, parsing continues. */
 static void test_record_cap(void)
 {
@@ -679,6 +695,7 @@ int main(void)
     test_disk_entries_with_count();
     test_progress_weighted_by_size();
     test_ext_from_transcripts();
+    test_cause_masks_passwords();
     test_invalid_utf8();
     test_fixtures_2x();
     test_transcripts_1x();
