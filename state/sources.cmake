@@ -1,6 +1,5 @@
-# Sources of state/ (append to WRAPPER_SOURCES)
-set(V2VW_STATE_SOURCES
-  state/utf8.c
+# Sources of state/: the state model, its file, the engine log parser.
+list(APPEND V2VW_STATE_SOURCES
   state/state.c
   state/state_json.c
   state/state_write.c
@@ -12,4 +11,3 @@ set(V2VW_STATE_SOURCES
   state/state_rate.c
   state/state_metrics.c
 )
-list(APPEND WRAPPER_SOURCES ${V2VW_STATE_SOURCES})

@@ -8,7 +8,8 @@
 
 #include "state/error_class.h"
 #include "state/state.h"
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
+#include "common/utf8.h"
 
 static void bump(struct conversion_state *s)
 {

@@ -13,7 +13,8 @@
 
 #include "state/error_class.h"
 #include "state/state.h"
-#include "wrapper/cleanup.h"
+#include "common/utf8.h"
+#include "common/cleanup.h"
 
 #include "tests/check.h"
 

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "wrapper/admin.h"
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 
 static double timeout_seconds(void)
 {

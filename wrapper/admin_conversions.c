@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "wrapper/admin.h"
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 
 #define STATE_FILE_MAX (1024 * 1024)
 #define PREFIX "v2v-import-"

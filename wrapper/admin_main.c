@@ -7,7 +7,7 @@
 
 #include "state/state_metrics.h"
 #include "wrapper/admin.h"
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 
 static void usage(FILE *out)
 {

@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "wrapper/admin.h"
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 
 #define BAR_WIDTH 20
 

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "wrapper/admin.h"
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 
 #define WATCH_EVENTS (IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM)
 

@@ -7,10 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 #include "wrapper/conversion.h"
 #include "wrapper/conversion_index.h"
-#include "wrapper/log.h"
+#include "common/log.h"
 
 static const char *index_dir(void)
 {

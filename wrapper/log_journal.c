@@ -9,11 +9,13 @@
 #include <unistd.h>
 #include <systemd/sd-journal.h>
 
-#include "wrapper/log.h"
+#include "common/log.h"
+#include "wrapper/log_journal.h"
 
 #define JOURNAL_SOCKET "/run/systemd/journal/socket"
 
 static bool journal_on;
+static void journal_send(enum log_level level, const char *text, size_t len);
 static char journal_tag[64];
 static char journal_vm[256];
 
@@ -30,9 +32,10 @@ void log_journal_start(const char *tag, const char *vm_name)
     journal_on = journal_wanted();
     snprintf(journal_tag, sizeof journal_tag, "%s", tag ? tag : "");
     snprintf(journal_vm, sizeof journal_vm, "%s", vm_name ? vm_name : "");
+    log_set_sink(journal_on ? journal_send : NULL);
 }
 
-void log_journal_send(enum log_level level, const char *text, size_t len)
+static void journal_send(enum log_level level, const char *text, size_t len)
 {
     static const int priorities[] = {
         [LOG_LEVEL_DEBUG] = LOG_DEBUG,

@@ -6,9 +6,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "wrapper/log.h"
+#include "common/io.h"
+#include "common/log.h"
 
 static int log_fd = -1;
+static log_sink_fn log_sink;
+
+void log_set_sink(log_sink_fn sink)
+{
+    log_sink = sink;
+}
 static bool log_stdout;
 
 /* Lines logged before the log file exists (input checks, oVirt lookups)
@@ -29,19 +36,6 @@ static const char *const level_names[] = {
     [LOG_LEVEL_ERROR] = "ERROR",
 };
 
-static void write_all(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return;
-        buf += n;
-        len -= (size_t)n;
-    }
-}
-
 int log_open(const char *path)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
@@ -50,7 +44,7 @@ int log_open(const char *path)
     if (log_fd >= 0)
         close(log_fd);
     log_fd = fd;
-    write_all(log_fd, early, early_len);
+    (void)write_all(log_fd, early, early_len);
     early_len = 0;
     return 0;
 }
@@ -87,20 +81,21 @@ void log_msg(enum log_level level, const char *fmt, ...)
         n = 0;
     size_t text_at = off;
     off += (size_t)n < sizeof line - off - 1 ? (size_t)n : sizeof line - off - 2;
-    log_journal_send(level, line + text_at, off - text_at);
+    if (log_sink)
+        log_sink(level, line + text_at, off - text_at);
     line[off++] = '\n';
 
     if (log_fd >= 0) {
-        write_all(log_fd, line, off);
+        (void)write_all(log_fd, line, off);
     } else if (early_hold) {
         if (early_len + off <= sizeof early) {
             memcpy(early + early_len, line, off);
             early_len += off;
         }
     } else if (level >= LOG_LEVEL_INFO) {
-        write_all(STDERR_FILENO, line, off);
+        (void)write_all(STDERR_FILENO, line, off);
     }
     if (log_stdout)
-        write_all(STDOUT_FILENO, line, off);
+        (void)write_all(STDOUT_FILENO, line, off);
     errno = saved_errno;
 }

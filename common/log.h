@@ -18,10 +18,10 @@ void log_mirror_to_stdout(bool on);
 void log_close(void);
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Journal (log_journal.c): from now on also send every line there, with
- * V2V_TAG and V2V_VM, when under systemd or journald is reachable. */
-void log_journal_start(const char *tag, const char *vm_name);
-void log_journal_send(enum log_level level, const char *text, size_t len);
+/* Another place every line also goes (e.g. the journal): the text
+ * without timestamp and level, not NUL-terminated. NULL = none. */
+typedef void (*log_sink_fn)(enum log_level level, const char *text, size_t len);
+void log_set_sink(log_sink_fn sink);
 
 #define log_debug(...) log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_LEVEL_INFO, __VA_ARGS__)
