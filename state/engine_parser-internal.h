@@ -19,6 +19,8 @@ struct record_stream {
 
 struct engine_parser {
     struct conversion_state *state;
+    engine_event_fn on_event;      /* NULL = nobody listens */
+    void *event_userdata;
     struct record_stream v2v, mr;
     struct json_tokener *tok;      /* reused for every mr record, once needed */
 
@@ -64,5 +66,7 @@ void engine_v2v_record(struct engine_parser *p, const char *rec, size_t len, str
 void engine_mr_record(struct engine_parser *p, const char *rec, size_t len, struct scan_window *w);
 /* The v2v log's error becomes last_message unless the mr log gave one. */
 void engine_apply_v2v_error(struct engine_parser *p);
+/* Hand `len` bytes at `value` to the listener (sanitized to UTF-8). */
+void engine_emit(struct engine_parser *p, enum engine_event ev, const char *value, size_t len);
 
 #endif

@@ -11,16 +11,21 @@
 /* The engine's path: $V2VW_ENGINE (tests) or /usr/bin/virt-v2v. */
 const char *engine_path(void);
 
-/* Full argv (argv[0] = engine path). Negative errno and *error. */
-int engine_argv_build(const struct conversion *c, struct strv *argv, char **error);
-/* The engine's environment, from `base` (the wrapper's own). */
-int engine_env_build(const struct conversion *c, char *const *base, struct strv *env);
+/* Full argv (argv[0] = engine path) from the input and the plan, without
+ * side effects. Negative errno and *error. */
+int engine_argv_build(const struct conversion_config *cfg, const struct conversion_plan *plan,
+                      struct strv *argv, char **error);
+/* The engine's environment, from `base` (the wrapper's own) and the plan. */
+int engine_env_build(const struct conversion_plan *plan, char *const *base, struct strv *env);
 /* One line for the log: arguments and variables whose name contains
  * "password" are shown as NAME=*****. Caller frees. */
 char *engine_command_for_log(char *const *argv);
 char *engine_env_for_log(char *const *env);
-/* Does `virt-v2v --machine-readable` list `cap`? Reads and caches the list
- * in c->capabilities. */
-bool engine_has_capability(struct conversion *c, const char *cap);
+/* Does the argv depend on the engine's capabilities (a MAC mapping)? Then
+ * read them into the plan before building it. */
+bool engine_argv_needs_capabilities(const struct conversion_config *cfg);
+/* Append what `virt-v2v --machine-readable` lists, one capability per
+ * entry. Negative errno when the engine cannot be run. */
+int engine_capabilities_read(struct strv *caps);
 
 #endif

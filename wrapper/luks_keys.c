@@ -14,7 +14,7 @@ char *luks_vault_path(const struct conversion *c)
 {
     if (c->cfg.luks_keys_vault)
         return strdup(c->cfg.luks_keys_vault);
-    const char *home = c->user_home && *c->user_home ? c->user_home : "/";
+    const char *home = c->plan.user_home && *c->plan.user_home ? c->plan.user_home : "/";
     char *path;
     if (asprintf(&path, "%s%s" VAULT_DEFAULT_NAME, home,
                  home[strlen(home) - 1] == '/' ? "" : "/") < 0)
@@ -37,12 +37,12 @@ int luks_secrets_create(struct conversion *c, char **error)
 
     if (!path)
         return -ENOMEM;
-    int r = vault_load(path, c->cfg.luks_keys_vault != NULL, c->cfg.vm_name, c->uid,
+    int r = vault_load(path, c->cfg.luks_keys_vault != NULL, c->cfg.vm_name, c->plan.uid,
                        &entries, &n, error);
     if (r < 0 || n == 0)
         return r;
 
-    struct secret_files *s = &c->secrets;
+    struct secret_files *s = &c->plan.secrets;
     s->luks = calloc(n, sizeof *s->luks);
     if (!s->luks) {
         entries_freep(&entries, &n);

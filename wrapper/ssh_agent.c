@@ -34,7 +34,7 @@ static pid_t spawn_as(const struct conversion *c, char *const argv[], char *cons
     if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
         _exit(126);
     setsid();
-    if (privileges_drop(c->uid, c->gid) < 0)
+    if (privileges_drop(c->plan.uid, c->plan.gid) < 0)
         _exit(126);
     execve(argv[0], argv, envp);
     _exit(127);
@@ -67,7 +67,7 @@ int ssh_agent_start(struct conversion *c, struct ssh_agent **out, char **error)
 {
     struct ssh_agent *a = calloc(1, sizeof *a);
     *error = NULL;
-    if (!a || asprintf(&a->socket, "%s/ssh-agent.sock", c->paths.secrets_dir) < 0) {
+    if (!a || asprintf(&a->socket, "%s/ssh-agent.sock", c->plan.paths.secrets_dir) < 0) {
         free(a);
         return -ENOMEM;
     }
@@ -75,18 +75,18 @@ int ssh_agent_start(struct conversion *c, struct ssh_agent **out, char **error)
     char *no_env[] = { NULL };
     a->pid = spawn_as(c, agent_argv, no_env);
     if (a->pid < 0 || !wait_for_socket(a->socket, a->pid)) {
-        error_set(error, 0, "cannot start %s as uid %u", SSH_AGENT, (unsigned)c->uid);
+        error_set(error, 0, "cannot start %s as uid %u", SSH_AGENT, (unsigned)c->plan.uid);
         ssh_agent_stop(a);
         return -ECHILD;
     }
     log_info("ssh-agent started (PID %ld)", (long)a->pid);
-    if (c->secrets.ssh_key) {
+    if (c->plan.secrets.ssh_key) {
         _cleanup_free_ char *sock_env = NULL;
         if (asprintf(&sock_env, "SSH_AUTH_SOCK=%s", a->socket) < 0) {
             ssh_agent_stop(a);
             return -ENOMEM;
         }
-        char *add_argv[] = { SSH_ADD, c->secrets.ssh_key, NULL };
+        char *add_argv[] = { SSH_ADD, c->plan.secrets.ssh_key, NULL };
         char *add_env[] = { sock_env, NULL };
         pid_t pid = spawn_as(c, add_argv, add_env);
         int st = pid < 0 ? -errno : wait_status(pid);
