@@ -482,6 +482,15 @@ static void read_capabilities(struct conversion_plan *plan)
         log_warning("Cannot read the engine's capabilities: %s", strerror(-r));
 }
 
+static void read_version(struct conversion_plan *plan)
+{
+    plan->engine_version = engine_version_read(&plan->capabilities);
+    if (plan->engine_version)
+        log_info("Engine version %u.%u", plan->engine_version / 1000, plan->engine_version % 1000);
+    else
+        log_warning("Cannot tell the engine's version (%s --version): assuming 1.x", engine_path());
+}
+
 static int start_engine(struct run *run)
 {
     struct conversion *c = run->c;
@@ -492,8 +501,10 @@ static int start_engine(struct run *run)
     if (c->plan.output->preflight
         && (r = c->plan.output->preflight(&c->plan.output_in, &c->plan.out, &run->host, &error)) < 0)
         goto fail;
-    if (engine_argv_needs_capabilities(&c->cfg))
+    if (engine_argv_needs_capabilities(&c->cfg) || engine_argv_needs_version(&c->cfg))
         read_capabilities(&c->plan);
+    if (engine_argv_needs_version(&c->cfg))
+        read_version(&c->plan);
     if ((r = engine_argv_build(&c->cfg, &c->plan, &argv, &error)) < 0
         || (r = engine_env_build(&c->plan, environ, &env)) < 0)
         goto fail;
