@@ -1,5 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +31,48 @@ static const char *const level_names[] = {
     [LOG_LEVEL_WARNING] = "WARNING",
     [LOG_LEVEL_ERROR] = "ERROR",
 };
+
+/* Foreground mode copies lines to stdout, whose reader may be gone (EPIPE:
+ * the wrapper ignores SIGPIPE) or stuck (a full pipe). Neither may stop
+ * the conversion: a line that cannot be written now is dropped, and after
+ * the first write error stdout is left alone for good (the wrapper log
+ * keeps every line). */
+static size_t stdout_dropped;
+
+static void mirror_to_stdout(const char *line, size_t len)
+{
+    struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+
+    if (poll(&p, 1, 0) != 1 || !(p.revents & POLLOUT) || (p.revents & (POLLERR | POLLNVAL))) {
+        if (p.revents & (POLLERR | POLLNVAL))
+            log_stdout = false;
+        stdout_dropped++;
+        return;
+    }
+    /* A free pipe slot takes PIPE_BUF bytes without blocking: longer
+     * lines are cut there. */
+    char cut[PIPE_BUF];
+    if (len > PIPE_BUF) {
+        memcpy(cut, line, PIPE_BUF - 1);
+        cut[PIPE_BUF - 1] = '\n';
+        line = cut;
+        len = PIPE_BUF;
+    }
+    if (write_all(STDOUT_FILENO, line, len) < 0) {
+        log_stdout = false;
+        return;
+    }
+}
+
+size_t log_stdout_dropped(void)
+{
+    return stdout_dropped;
+}
+
+bool log_stdout_mirrored(void)
+{
+    return log_stdout;
+}
 
 int log_open(const char *path)
 {
@@ -86,7 +130,12 @@ void log_msg(enum log_level level, const char *fmt, ...)
     } else if (level >= LOG_LEVEL_INFO) {
         (void)write_all(STDERR_FILENO, line, off);
     }
-    if (log_stdout)
-        (void)write_all(STDOUT_FILENO, line, off);
+    if (log_stdout) {
+        mirror_to_stdout(line, off);
+        if (!log_stdout && log_fd >= 0) {
+            static const char note[] = "(stdout is gone: log lines go to this log only from here on)\n";
+            (void)write_all(log_fd, note, sizeof note - 1);
+        }
+    }
     errno = saved_errno;
 }

@@ -59,7 +59,8 @@ struct conversion_config {
     /* libvirt */
     char *libvirt_pool, *libvirt_uri;
 
-    struct strv unknown_keys;          /* ignored keys, logged at debug */
+    struct strv unknown_keys;          /* ignored keys ("network_mappings[0].x" inside) */
+    struct strv warnings;              /* sentences about them, for stderr and the log */
 };
 
 /* Parse and validate the document. On error returns negative errno and sets
