@@ -38,3 +38,9 @@ install(FILES dist/tmpfiles.conf DESTINATION ${CMAKE_INSTALL_PREFIX}/lib/tmpfile
         RENAME virt-v2v-wrapper.conf)
 install(FILES dist/logrotate DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/logrotate.d
         RENAME virt-v2v-wrapper)
+
+# The admin command (list, watch, cancel, throttle, show, metrics) and its
+# bash completion.
+install(TARGETS virt-v2v-wrapper-admin RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR})
+install(FILES wrapper/virt-v2v-wrapper.bash-completion
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME virt-v2v-wrapper)

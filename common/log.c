@@ -12,6 +12,12 @@
 #include "common/log.h"
 
 static int log_fd = -1;
+static log_sink_fn log_sink;
+
+void log_set_sink(log_sink_fn sink)
+{
+    log_sink = sink;
+}
 static bool log_stdout;
 
 /* Lines logged before the log file exists (input checks, oVirt lookups)
@@ -117,7 +123,10 @@ void log_msg(enum log_level level, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         n = 0;
+    size_t text_at = off;
     off += (size_t)n < sizeof line - off - 1 ? (size_t)n : sizeof line - off - 2;
+    if (log_sink)
+        log_sink(level, line + text_at, off - text_at);
     line[off++] = '\n';
 
     if (log_fd >= 0) {

@@ -22,6 +22,11 @@ size_t log_stdout_dropped(void);
 void log_close(void);
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Another place every line also goes (e.g. the journal): the text
+ * without timestamp and level, not NUL-terminated. NULL = none. */
+typedef void (*log_sink_fn)(enum log_level level, const char *text, size_t len);
+void log_set_sink(log_sink_fn sink);
+
 #define log_debug(...) log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_LEVEL_INFO, __VA_ARGS__)
 #define log_warning(...) log_msg(LOG_LEVEL_WARNING, __VA_ARGS__)

@@ -26,6 +26,7 @@ static const char *const known_keys[] = {
     "export_domain", "osp_environment", "osp_server_id", "osp_destination_project_id",
     "osp_flavor_id", "osp_security_groups_ids", "osp_guest_id", "osp_volume_type_id",
     "local_storage", "libvirt_pool", "libvirt_uri",
+    "stall_seconds",
 };
 
 static const char *const mapping_keys[] = { "source", "destination", "mac_address" };
@@ -177,6 +178,21 @@ static int get_bool(struct json_object *doc, const char *key, bool def, bool *ou
     if (!json_object_is_type(v, json_type_boolean))
         return error_set(error, -EINVAL, "\"%s\" must be true or false", key);
     *out = json_object_get_boolean(v);
+    return 0;
+}
+
+/* "stall_seconds": a whole number of seconds, 1 .. one week. */
+static int get_stall_seconds(struct json_object *doc, unsigned *out, char **error)
+{
+    struct json_object *v;
+    if (!json_object_object_get_ex(doc, "stall_seconds", &v) || !v)
+        return 0;
+    if (!json_object_is_type(v, json_type_int))
+        return error_set(error, -EINVAL, "\"stall_seconds\" must be a whole number of seconds");
+    int64_t n = json_object_get_int64(v);
+    if (n < 1 || n > 7 * 86400)
+        return error_set(error, -EINVAL, "\"stall_seconds\" must be between 1 and 604800");
+    *out = (unsigned)n;
     return 0;
 }
 
@@ -464,7 +480,8 @@ static int parse_options(struct json_object *doc, struct conversion_config *cfg,
         || (r = get_string(doc, "virtio_win", false, 4096, &cfg->virtio_win, error)) < 0
         || (r = get_bool(doc, "install_drivers", false, &cfg->install_drivers, error)) < 0
         || (r = get_string(doc, "luks_keys_vault", false, 4096, &cfg->luks_keys_vault, error)) < 0
-        || (r = get_bool(doc, "insecure_connection", false, &cfg->insecure_connection, error)) < 0)
+        || (r = get_bool(doc, "insecure_connection", false, &cfg->insecure_connection, error)) < 0
+        || (r = get_stall_seconds(doc, &cfg->stall_seconds, error)) < 0)
         return r;
     if (!cfg->output_format && !(cfg->output_format = strdup("raw")))
         return -ENOMEM;

@@ -48,6 +48,7 @@ struct conversion_config {
     struct throttle_request throttling;
     char *luks_keys_vault;
     bool insecure_connection;
+    unsigned stall_seconds;            /* 0 = the default (V2VW_STALL_SECONDS or 600) */
 
     enum output_kind_id output;
     /* rhv-upload */

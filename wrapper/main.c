@@ -3,12 +3,14 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "outputs/output.h"
@@ -16,6 +18,8 @@
 #include "wrapper/checks.h"
 #include "common/cleanup.h"
 #include "wrapper/config.h"
+#include "wrapper/conversion_index.h"
+#include "wrapper/log_journal.h"
 #include "wrapper/daemon.h"
 #include "wrapper/engine_argv.h"
 #include "wrapper/files.h"
@@ -41,6 +45,7 @@ static void usage(FILE *out)
             "       virt-v2v-wrapper --checks | --check-NAME\n"
             "       virt-v2v-wrapper -V | --version\n"
             "       virt-v2v-wrapper -h | --help\n"
+            "       virt-v2v-wrapper list|watch|show|cancel|throttle|metrics ... (see `list --help`)\n"
             "\n"
             "Reads one JSON document on stdin describing a conversion (see\n"
             "man virt-v2v-wrapper and /usr/share/doc/virt-v2v-wrapper/examples),\n"
@@ -60,6 +65,35 @@ static void usage(FILE *out)
             "  2  a conversion in the foreground (\"daemonize\": false) failed\n");
 }
 
+/* The admin commands are a separate small program: beside this binary
+ * (a build tree), else where it is installed. */
+static const char *const admin_commands[] = { "list", "watch", "show", "cancel", "throttle", "metrics" };
+
+static bool is_admin_command(const char *a)
+{
+    for (size_t i = 0; i < ELEMENTSOF(admin_commands); i++)
+        if (strcmp(a, admin_commands[i]) == 0)
+            return true;
+    return false;
+}
+
+static int run_admin(char **argv)
+{
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 32);
+    if (n > 0) {
+        self[n] = '\0';
+        char *slash = strrchr(self, '/');
+        if (slash) {
+            strcpy(slash + 1, "virt-v2v-wrapper-admin");
+            execv(self, argv);
+        }
+    }
+    execv(V2VW_ADMIN_PATH, argv);
+    fprintf(stderr, "virt-v2v-wrapper: cannot run %s: %s\n", V2VW_ADMIN_PATH, strerror(errno));
+    return 1;
+}
+
 enum { OPT_CHECKS = 0x100, OPT_CHECK_FIRST = 0x200 };
 
 /* One action per call: -h, -V, --checks or one --check-NAME. Returns the
@@ -76,6 +110,8 @@ static int cli(int argc, char **argv)
     _cleanup_(strv_free) struct strv names = { 0 };
     int action = 0, opt;
 
+    if (argc > 1 && is_admin_command(argv[1]))
+        return run_admin(argv);
     if (!opts)
         return die(NULL);
     memcpy(opts, fixed, sizeof fixed);
@@ -168,7 +204,7 @@ static int prepare(struct conversion *c, char **error)
     return output_plan_make(c->output, &c->output_in, &c->plan, error);
 }
 
-static int init_state(struct conversion *c)
+static int init_state_disks(struct conversion *c)
 {
     const struct conversion_config *cfg = &c->cfg;
 
@@ -179,6 +215,18 @@ static int init_state(struct conversion *c)
     }
     return state_init(&c->state, (const char *const *)cfg->source_disks, cfg->n_source_disks,
                       cfg->source_disks != NULL);
+}
+
+/* The first state: disks, identity (EXT), and where its files are. */
+static int init_state(struct conversion *c)
+{
+    int r = init_state_disks(c);
+    if (r < 0)
+        return r;
+    state_set_identity(&c->state, c->cfg.vm_name, c->output->name, getpid());
+    state_set_started_at(&c->state, (int64_t)time(NULL));
+    state_set_files(&c->state, c->paths.v2v_log, c->paths.wrapper_log, c->paths.throttle_file);
+    return 0;
 }
 
 static int print_paths(const struct conversion *c)
@@ -253,6 +301,7 @@ int main(int argc, char **argv)
         return die(error);
     }
     conversion_output_input(&c, &c.output_in);     /* now with the password file */
+    conversion_index_add(&c);
     if ((r = log_open(c.paths.wrapper_log)) < 0 || (r = init_state(&c)) < 0
         || (r = conversion_write_state(&c)) < 0) {
         conversion_files_remove_all(&c);
@@ -260,6 +309,7 @@ int main(int argc, char **argv)
                   c.paths.log_dir, c.paths.state_dir, strerror(-r));
         return die(error);
     }
+    log_journal_start(c.paths.tag, c.cfg.vm_name);
     log_start(&c);
     if (print_paths(&c) < 0) {
         conversion_files_remove_all(&c);
