@@ -4,7 +4,7 @@
 # message strings (virt-v2v, nbdkit plugins, libvirt, the oVirt SDK).
 . "$TESTS_DIR/lib.sh"
 touch "$SCRATCH/disk.img"
-FIX="$SHARED_DIR/fixtures/virt-v2v-2.2"
+FIX="$TESTS_DIR/data/virt-v2v-2.2"
 DATA="$TESTS_DIR/data"
 
 # expect_class WHAT REPLAY_DIR CLASS
