@@ -65,7 +65,7 @@ static int libvirt_append_args(const struct conversion *c, struct strv *argv, ch
 const struct output_ops output_libvirt = {
     .id = OUTPUT_LIBVIRT,
     .name = "libvirt",
-    .log_dir = "/tmp",
+    .log_dir = "/var/log/virt-v2v-wrapper",
     .identity = IDENTITY_CALLER,
     .prepare = libvirt_prepare,
     .append_args = libvirt_append_args,

@@ -44,6 +44,15 @@ static size_t utf8_valid_len(const unsigned char *p, size_t avail)
     return n;
 }
 
+bool utf8_valid(const char *buf, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)buf;
+    for (size_t i = 0, n; i < len; i += n)
+        if ((n = utf8_valid_len(p + i, len - i)) == 0)
+            return false;
+    return true;
+}
+
 /* One pass over the input: the output length, or (out != NULL) the output. */
 static size_t sanitize(const unsigned char *p, size_t len, size_t max_bytes, char *out)
 {

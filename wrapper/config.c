@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "wrapper/cleanup.h"
+#include "state/state.h"
 #include "wrapper/config.h"
 #include "wrapper/error.h"
 
@@ -422,6 +423,28 @@ static void wipe_jsonp(struct json_object **doc)
     }
 }
 
+/* json-c lets overlong forms and encoded surrogates through (also from
+ * \u escapes): every key and string of the document must be strict UTF-8. */
+static int check_utf8(struct json_object *o, const char *key, char **error)
+{
+    if (json_object_is_type(o, json_type_string)) {
+        if (!utf8_valid(json_object_get_string(o), (size_t)json_object_get_string_len(o)))
+            return error_set(error, -EINVAL, "\"%s\": invalid UTF-8 (overlong form, surrogate or NUL)", key);
+    } else if (json_object_is_type(o, json_type_array)) {
+        for (size_t i = 0; i < json_object_array_length(o); i++)
+            if (check_utf8(json_object_array_get_idx(o, i), key, error) < 0)
+                return -EINVAL;
+    } else if (json_object_is_type(o, json_type_object)) {
+        json_object_object_foreach(o, k, v) {
+            if (!utf8_valid(k, strlen(k)))
+                return error_set(error, -EINVAL, "a key of the input is invalid UTF-8 (overlong form or surrogate)");
+            if (check_utf8(v, key ? key : k, error) < 0)
+                return -EINVAL;
+        }
+    }
+    return 0;
+}
+
 int config_parse(const char *text, size_t len, struct conversion_config *cfg, char **error)
 {
     _cleanup_(json_tokener_freep) struct json_tokener *tok = NULL;
@@ -456,7 +479,9 @@ int config_parse(const char *text, size_t len, struct conversion_config *cfg, ch
     if (end != len)
         return error_set(error, -EINVAL, "the input has data after the JSON object (at byte %zu)", end);
 
-    int r = parse_document(doc, cfg, error);
+    int r = check_utf8(doc, NULL, error);
+    if (r >= 0)
+        r = parse_document(doc, cfg, error);
     if (r < 0) {
         config_free(cfg);
         if (r == -ENOMEM && !*error)

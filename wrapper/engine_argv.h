@@ -23,4 +23,7 @@ char *engine_env_for_log(char *const *env);
  * in c->capabilities. */
 bool engine_has_capability(struct conversion *c, const char *cap);
 
+/* URI with any password part replaced by ***** (caller frees). */
+char *uri_for_log(const char *uri);
+
 #endif

@@ -42,7 +42,7 @@ struct run {
 
 int conversion_write_state(struct conversion *c)
 {
-    return state_write_atomic(&c->state, c->paths.state_file);
+    return state_write_atomic_at(&c->state, c->paths.state_fd, c->paths.state_name);
 }
 
 static void write_state_now(struct run *run)
@@ -212,6 +212,10 @@ static void on_engine_exit(void *userdata, int rc)
             log_error("The %s output could not finish its work", c->output->name);
     }
     run->kill_timer = sd_event_source_disable_unref(run->kill_timer);
+    if (strcmp(run->runner->name, "direct") == 0) {
+        ssh_agent_stop(TAKE_PTR(run->agent));
+        runner_direct_kill_adopted();
+    }
     run->exit_status = failed ? 2 : 0;
     sd_event_exit(run->event, run->exit_status);
 }
@@ -416,8 +420,14 @@ int conversion_run(struct conversion *c)
         state_set_failed(&c->state);
     }
     run_free(&run);
-    if (r < 0)
+    if (r < 0) {
         state_set_failed(&c->state);
+        if (!c->state.last_message) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "virt-v2v-wrapper could not run the conversion: %s", strerror(-r));
+            state_set_last_message(&c->state, msg, strlen(msg));
+        }
+    }
     state_set_finished(&c->state);
     write_final_state(c);
     log_info("Conversion %s", c->state.failed ? "failed" : "succeeded");

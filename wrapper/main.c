@@ -219,14 +219,14 @@ int main(int argc, char **argv)
     if (prepare(&c, &error) < 0 || conversion_paths_init(&c, &error) < 0)
         return die(error);
 
-    orphans_collect(c.paths.state_dir);
+    orphans_collect(&c);
     if (conversion_files_create(&c, &error) < 0)
         return die(error);
-    if ((r = log_open(c.paths.wrapper_log)) < 0 || (r = init_state(&c)) < 0
+    if ((r = log_open_at(c.paths.log_fd, strrchr(c.paths.wrapper_log, '/') + 1)) < 0 || (r = init_state(&c)) < 0
         || (r = conversion_write_state(&c)) < 0) {
         conversion_files_remove_all(&c);
         if (asprintf(&error, "cannot write the wrapper log or the state file in %s or %s: %s",
-                     c.paths.log_dir, c.paths.state_dir, strerror(-r)) < 0)
+                     c.paths.log_dir, c.paths.state_dir ? c.paths.state_dir : c.paths.run_root, strerror(-r)) < 0)
             error = NULL;
         return die(error);
     }
@@ -235,6 +235,7 @@ int main(int argc, char **argv)
         conversion_files_remove_all(&c);
         return die("cannot print the paths on stdout");
     }
+    conversion_announced(&c);
     if (c.cfg.daemonize) {
         if ((r = daemonize()) < 0) {
             /* The client has the paths already: tell it through the state. */

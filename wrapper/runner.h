@@ -50,6 +50,10 @@ struct engine_runner {
 };
 
 int runner_direct_new(struct engine_runner **out);
+/* The direct runner makes the wrapper a child subreaper: what the engine
+ * started and left (even in a session of its own) becomes our child. Kill
+ * every child we still have; call when the engine and the agent are gone. */
+void runner_direct_kill_adopted(void);
 /* Returns -ENOENT/-ENOTCONN etc. with *why_not set when systemd is not usable. */
 int runner_systemd_new(struct engine_runner **out, char **why_not);
 /* --check-systemd: say whether the systemd runner will be used and, if not,
