@@ -428,8 +428,10 @@ static void wipe_jsonp(struct json_object **doc)
 static int check_utf8(struct json_object *o, const char *key, char **error)
 {
     if (json_object_is_type(o, json_type_string)) {
-        if (!utf8_valid(json_object_get_string(o), (size_t)json_object_get_string_len(o)))
-            return error_set(error, -EINVAL, "\"%s\": invalid UTF-8 (overlong form, surrogate or NUL)", key);
+        const char *s = json_object_get_string(o);
+        size_t n = (size_t)json_object_get_string_len(o);
+        if (!memchr(s, '\0', n) && !utf8_valid(s, n))   /* NUL: the key's own check names it */
+            return error_set(error, -EINVAL, "\"%s\": invalid UTF-8 (an overlong form or an encoded surrogate)", key);
     } else if (json_object_is_type(o, json_type_array)) {
         for (size_t i = 0; i < json_object_array_length(o); i++)
             if (check_utf8(json_object_array_get_idx(o, i), key, error) < 0)

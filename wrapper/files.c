@@ -348,6 +348,20 @@ void conversion_secrets_remove(struct conversion *c)
     remove_subdir(p->run_fd, AGENT_DIR_NAME);
 }
 
+void conversion_run_dir_release(struct conversion *c)
+{
+    struct conversion_paths *p = &c->paths;
+    if (p->run_fd < 0)
+        return;
+    conversion_secrets_remove(c);
+    if (p->state_dir && strcmp(p->state_dir, p->run_dir) == 0) {
+        unlinkat(p->run_fd, ORPHAN_LOCK_NAME, 0);   /* finished: nothing to collect */
+        return;
+    }
+    dir_remove_children(p->run_fd, 8);
+    unlinkat(p->root_fd, strrchr(p->run_dir, '/') + 1, AT_REMOVEDIR);
+}
+
 void conversion_files_remove_all(struct conversion *c)
 {
     struct conversion_paths *p = &c->paths;

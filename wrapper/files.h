@@ -16,6 +16,7 @@
 #define RUN_PREFIX "v2v-import-"
 #define SECRETS_NAME "secrets"          /* secret files, the conversion user's */
 #define AGENT_DIR_NAME "agent"          /* the ssh-agent's socket directory */
+#define ORPHAN_LOCK_NAME "owner.lock"     /* held while the wrapper lives */
 #define UNANNOUNCED_NAME "unannounced"  /* the log directory, until the JSON line is out */
 
 /* c->uid/gid/user_home from the output kind; checks we may become them. */
@@ -38,6 +39,9 @@ int secret_file_write(struct conversion *c, const char *name, const char *data, 
                       char **path_out, char **error);
 /* Remove the secret files and their directory (every exit path). */
 void conversion_secrets_remove(struct conversion *c);
+/* The final state is written: the run directory keeps only the state and
+ * throttling files (none when they live in $V2VW_STATE_DIR). */
+void conversion_run_dir_release(struct conversion *c);
 /* Before the conversion started: remove every file we created. */
 void conversion_files_remove_all(struct conversion *c);
 void conversion_paths_free(struct conversion_paths *p);

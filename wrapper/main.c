@@ -245,12 +245,14 @@ int main(int argc, char **argv)
             state_set_failed(&c.state);
             state_set_finished(&c.state);
             conversion_write_state(&c);
+            conversion_run_dir_release(&c);
             return 1;
         }
     } else {
         log_mirror_to_stdout(true);
     }
     r = conversion_run(&c);
+    conversion_run_dir_release(&c);
     log_close();
     return c.cfg.daemonize ? 0 : r;
 }

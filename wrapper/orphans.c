@@ -19,7 +19,7 @@
 #include "wrapper/orphans.h"
 #include "wrapper/ssh_agent.h"
 
-#define LOCK_NAME "owner.lock"
+#define LOCK_NAME ORPHAN_LOCK_NAME
 #define STATE_MAX_SIZE (1024 * 1024)
 
 static int owner_lock = -1;          /* inherited by the daemon, never by the engine (CLOEXEC) */
