@@ -368,9 +368,14 @@ void conversion_files_remove_all(struct conversion *c)
     const char *logs[] = { p->v2v_log, p->mr_log, p->wrapper_log };
 
     conversion_secrets_remove(c);
-    for (size_t i = 0; p->log_fd >= 0 && i < ELEMENTSOF(logs); i++)
-        if (logs[i])
-            unlinkat(p->log_fd, strrchr(logs[i], '/') + 1, 0);
+    for (size_t i = 0; p->log_fd >= 0 && i < ELEMENTSOF(logs); i++) {
+        struct stat st;
+        const char *name = logs[i] ? strrchr(logs[i], '/') + 1 : NULL;
+        /* Ours only: what a neighbour planted under the name stays. */
+        if (name && fstatat(p->log_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)
+            && st.st_nlink == 1 && (st.st_uid == c->uid || st.st_uid == geteuid()))
+            unlinkat(p->log_fd, name, 0);
+    }
     if (p->state_fd >= 0 && p->state_name) {
         unlinkat(p->state_fd, p->state_name, 0);
         unlinkat(p->state_fd, p->throttle_name, 0);

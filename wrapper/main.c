@@ -222,7 +222,13 @@ int main(int argc, char **argv)
     orphans_collect(&c);
     if (conversion_files_create(&c, &error) < 0)
         return die(error);
-    if ((r = log_open_at(c.paths.log_fd, strrchr(c.paths.wrapper_log, '/') + 1)) < 0 || (r = init_state(&c)) < 0
+    if ((r = log_open_at(c.paths.log_fd, strrchr(c.paths.wrapper_log, '/') + 1)) < 0) {
+        conversion_files_remove_all(&c);
+        if (asprintf(&error, "cannot create %s: %s", c.paths.wrapper_log, strerror(-r)) < 0)
+            error = NULL;
+        return die(error);
+    }
+    if ((r = init_state(&c)) < 0
         || (r = conversion_write_state(&c)) < 0) {
         conversion_files_remove_all(&c);
         if (asprintf(&error, "cannot write the wrapper log or the state file in %s or %s: %s",
