@@ -58,6 +58,8 @@ both_ways() {
     done
 }
 
+# denied COMMAND...: the unprivileged user cannot do it.
+denied() { ! as_user "$@" 2>/dev/null; }
 # The run directories of this test (a sorted list).
 run_dirs() { ls -d "$V2VW_RUN_DIR"/v2v-import-* 2>/dev/null; }
 # No secret directory, agent or lock of a finished or collected conversion.
@@ -86,6 +88,7 @@ start_with_known_pid() {
 release_wrapper() { touch "$SCRATCH/go"; }
 # The wrapper's TAGs for this second and the next few: STAMP-PID.
 guessed_tags() { # PID
-    local s
-    for s in 0 1 2 3 4 5; do echo "$(date -d "@$(( $(date +%s) + s ))" +%Y%m%dT%H%M%S)-$1"; done
+    local s now
+    now=$(date +%s)
+    for s in -1 0 1 2 3 4 5 6; do echo "$(date -d "@$((now + s))" +%Y%m%dT%H%M%S)-$1"; done
 }

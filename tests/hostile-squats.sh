@@ -54,9 +54,13 @@ one_run() {
     run_wrapper "$(input_local)"
     check "$m: a conversion starts ($ERR)" test "$RC" = 0
     wait_finished "$(jq -r .state_file "$SCRATCH/stdout")" 30 >/dev/null
-    for kind in symlink fifo dir; do
-        check "$m: another user cannot plant a $kind in the run root" sh -c "! $(declare -f as_user plant); HUID=$HUID HGID=$HGID SCRATCH=$SCRATCH; plant $kind '$V2VW_RUN_DIR/v2v-import-x' 2>/dev/null"
-    done
+    local rd
+    rd=$(run_dirs | head -1)
+    check "$m: another user cannot plant a symlink in the run root" denied ln -s "$SCRATCH/target" "$V2VW_RUN_DIR/v2v-import-x"
+    check "$m: another user cannot plant a FIFO in the run root" denied mkfifo "$V2VW_RUN_DIR/v2v-import-x"
+    check "$m: another user cannot plant a directory in the run root" denied mkdir "$V2VW_RUN_DIR/v2v-import-x"
+    check "$m: another user cannot reach a run directory" denied ls "$rd"
+    check "$m: another user cannot plant a file in a run directory" denied touch "$rd/owner.lock"
     rm -rf "${V2VW_RUN_DIR:?}"
     for kind in symlink fifo dir hardlink; do
         for suffix in .log -mr.log -wrapper.log; do squat_logs "$m" "$kind" "$suffix"; done
