@@ -16,7 +16,7 @@ one_run() {
     local m=$1 state agent daemon guardian
     FAKE_ENGINE_SCENARIO=slow FAKE_ENGINE_DELAY=1 "$WRAPPER" < "$SCRATCH/input.json" > "$SCRATCH/stdout" 2> "$SCRATCH/stderr"
     state=$(jq -r .state_file "$SCRATCH/stdout")
-    check "$m: agent runs" wait_for test -n "$(agent_of)"
+    check "$m: agent runs ($(cat "$SCRATCH/stderr"))" wait_for sh -c "pgrep -f '^/usr/bin/ssh-agent -D -a $V2VW_RUN_DIR/' >/dev/null"
     agent=$(agent_of)
     daemon=$(wrapper_daemon_of "$state")
     check "$m: wrapper daemon found" test -n "$daemon"
@@ -25,7 +25,7 @@ one_run() {
 
     FAKE_ENGINE_SCENARIO=slow FAKE_ENGINE_DELAY=1 "$WRAPPER" < "$SCRATCH/input.json" > "$SCRATCH/stdout" 2> "$SCRATCH/stderr"
     state=$(jq -r .state_file "$SCRATCH/stdout")
-    check "$m: second agent runs" wait_for test -n "$(agent_of)"
+    check "$m: second agent runs" wait_for sh -c "pgrep -f '^/usr/bin/ssh-agent -D -a $V2VW_RUN_DIR/' >/dev/null"
     agent=$(agent_of)
     daemon=$(wrapper_daemon_of "$state")
     guardian=$(awk '/^PPid:/ {print $2}' "/proc/$agent/status")
@@ -37,7 +37,6 @@ one_run() {
     check "$m: ... and finished the dead conversion's state" test "$(jq -c '[.finished, .failed]' "$state")" = '[true,true]'
     wait_finished "$(jq -r .state_file "$SCRATCH/stdout")" 30 >/dev/null
     check "$m: no secret, agent directory or pid file left" nothing_secret_left
-    pkill -KILL -f "$SCRATCH" 2>/dev/null
 }
 both_ways one_run
 finish

@@ -16,7 +16,7 @@ one_run() {
     head -c 65536 /dev/zero >&7
     "$WRAPPER" < "$SCRATCH/input.json" >&7 2> "$SCRATCH/stderr" &
     local w=$!
-    check "$m: the wrapper made its run directory" wait_for test -n "$(run_dirs)"
+    check "$m: the wrapper made its run directory" wait_for sh -c "ls -d '$V2VW_RUN_DIR'/v2v-import-* >/dev/null 2>&1"
     rd=$(run_dirs)
     check "$m: its logs exist" wait_for sh -c "ls '$V2VW_LOG_DIR'/*-wrapper.log >/dev/null 2>&1"
     : > "$rd/.$(basename "${rd%.*}").state.Xy12Ab"

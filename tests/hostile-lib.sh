@@ -54,7 +54,7 @@ both_ways() {
         protections "$mode"
         "$1" "$mode"
         protections_restore
-        rm -rf "${V2VW_RUN_DIR:?}" "${V2VW_LOG_DIR:?}"/* "$SCRATCH"/out/*
+        rm -rf "${V2VW_RUN_DIR:?}" "${V2VW_LOG_DIR:-$SCRATCH/log}"/* "$SCRATCH"/out/*
     done
 }
 
