@@ -93,10 +93,4 @@ int state_file_replace(const char *path, const char *text, size_t len);
 int state_file_replace_at(int dir, const char *name, const char *text, size_t len);
 int state_write_atomic_at(const struct conversion_state *s, int dir, const char *name);
 
-/* Turn arbitrary bytes into a bounded, valid UTF-8, NUL-terminated string
- * (invalid sequences and NULs become U+FFFD). Caller frees. */
-char *utf8_sanitize(const char *buf, size_t len, size_t max_bytes);
-/* Strict RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF, no NUL. */
-bool utf8_valid(const char *buf, size_t len);
-
 #endif

@@ -12,24 +12,8 @@
 #include <unistd.h>
 
 #include "state/state.h"
-#include "wrapper/cleanup.h"
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -errno;
-        }
-        if (n == 0)
-            return -EIO;
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
+#include "common/cleanup.h"
+#include "common/io.h"
 
 /* Write, sync, chmod and close the temporary; negative errno. */
 static int fill_temp(int fd, const char *text, size_t len)

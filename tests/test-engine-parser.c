@@ -11,8 +11,8 @@
 
 #include "state/engine_parser.h"
 #include "state/state.h"
-#include "wrapper/cleanup.h"
-#include "wrapper/log.h"
+#include "common/cleanup.h"
+#include "common/log.h"
 
 #include "tests/check.h"
 
@@ -274,9 +274,9 @@ static void ssh_after_copy1(const struct conversion_state *s)
 
 static char *fixture(const char *name)
 {
-    const char *shared = getenv("SHARED_DIR");
+    const char *src = getenv("SRCDIR");
     char *d = NULL;
-    if (asprintf(&d, "%s/fixtures/virt-v2v-2.2/%s", shared ? shared : "../shared", name) < 0)
+    if (asprintf(&d, "%s/tests/data/virt-v2v-2.2/%s", src ? src : ".", name) < 0)
         abort();
     return d;
 }

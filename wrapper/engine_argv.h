@@ -3,7 +3,7 @@
 #define V2VW_ENGINE_ARGV_H
 
 #include "wrapper/conversion.h"
-#include "wrapper/strv.h"
+#include "common/strv.h"
 
 #define ENGINE_DEFAULT_PATH "/usr/bin/virt-v2v"
 #define VDDK_LIBDIR "/opt/vmware-vix-disklib-distrib"
@@ -25,5 +25,13 @@ bool engine_has_capability(struct conversion *c, const char *cap);
 
 /* URI with any password part replaced by ***** (caller frees). */
 char *uri_for_log(const char *uri);
+/* Versions as major * 1000 + minor; 0 = unknown. */
+#define ENGINE_VERSION(major, minor) ((major) * 1000u + (minor))
+/* The engine's version from `virt-v2v --version` (cached in c), or from
+ * its capabilities (2.x) when that says nothing useful; 0 = unknown. The
+ * arguments whose spelling changed between versions are chosen by it. */
+unsigned engine_version(struct conversion *c);
+/* "virt-v2v 2.5.6rhel=9,release=4.el9" -> ENGINE_VERSION(2, 5); 0 if not a version. */
+unsigned engine_version_parse(const char *line);
 
 #endif

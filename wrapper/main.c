@@ -1,6 +1,8 @@
 /* virt-v2v-wrapper: one JSON document in, one JSON line out, then the
  * conversion runs as a daemon and reports through the state file. */
 #include <errno.h>
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,91 +14,130 @@
 #include "outputs/output.h"
 #include "version.h"
 #include "wrapper/checks.h"
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 #include "wrapper/config.h"
 #include "wrapper/daemon.h"
 #include "wrapper/engine_argv.h"
 #include "wrapper/files.h"
 #include "wrapper/lifecycle.h"
-#include "wrapper/log.h"
+#include "wrapper/luks_keys.h"
+#include "common/log.h"
 #include "wrapper/orphans.h"
-#include "wrapper/error.h"
+#include "common/error.h"
+#include "common/io.h"
+#include "common/secret.h"
+#include "common/strv.h"
+
+static int die(const char *error)
+{
+    fprintf(stderr, "virt-v2v-wrapper: %s\n", error ? error : "out of memory");
+    return 1;
+}
 
 static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: virt-v2v-wrapper < INPUT.json\n"
             "       virt-v2v-wrapper --checks | --check-NAME\n"
-            "       virt-v2v-wrapper --version | --help\n"
+            "       virt-v2v-wrapper -V | --version\n"
+            "       virt-v2v-wrapper -h | --help\n"
             "\n"
-            "Reads one JSON document on stdin describing a conversion (see examples/),\n"
+            "Reads one JSON document on stdin describing a conversion (see\n"
+            "man virt-v2v-wrapper and /usr/share/doc/virt-v2v-wrapper/examples),\n"
             "prints one JSON line with the paths of its logs, state file and throttling\n"
-            "file, then runs virt-v2v as a daemon (unless \"daemonize\": false).\n");
+            "file, then runs virt-v2v as a daemon (unless \"daemonize\": false).\n"
+            "\n"
+            "Options:\n"
+            "  -h, --help        show this help and exit\n"
+            "  -V, --version     show the version and exit\n"
+            "  --checks          list the host checks, one per line\n"
+            "  --check-NAME      run one host check (exit status 0 when it passes)\n"
+            "\n"
+            "Exit status:\n"
+            "  0  the conversion started (daemon) or succeeded (\"daemonize\": false)\n"
+            "  1  an error before the conversion started (one line on stderr),\n"
+            "     a bad option, or a failed check\n"
+            "  2  a conversion in the foreground (\"daemonize\": false) failed\n");
 }
 
+enum { OPT_CHECKS = 0x100, OPT_CHECK_FIRST = 0x200 };
+
+/* One action per call: -h, -V, --checks or one --check-NAME. Returns the
+ * exit status, or -1 when there is no action (`--` alone): convert. */
 static int cli(int argc, char **argv)
 {
-    const char *a = argv[1];
-    if (argc != 2) {
-        usage(stderr);
+    static const struct option fixed[] = {
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { "checks", no_argument, NULL, OPT_CHECKS },
+    };
+    size_t nfixed = ELEMENTSOF(fixed), n = nfixed + checks_count();
+    _cleanup_free_ struct option *opts = calloc(n + 1, sizeof *opts);
+    _cleanup_(strv_free) struct strv names = { 0 };
+    int action = 0, opt;
+
+    if (!opts)
+        return die(NULL);
+    memcpy(opts, fixed, sizeof fixed);
+    for (size_t i = 0; i < checks_count(); i++)
+        if (strv_pushf(&names, "check-%s", checks_name(i)) < 0)
+            return die(NULL);
+    for (size_t i = 0; i < checks_count(); i++)
+        opts[nfixed + i] = (struct option){ names.v[i], no_argument, NULL, OPT_CHECK_FIRST + (int)i };
+
+    while ((opt = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
+        if (opt == '?') {
+            fprintf(stderr, "Try 'virt-v2v-wrapper --help' for more information.\n");
+            return 1;
+        }
+        if (action) {
+            fprintf(stderr, "virt-v2v-wrapper: one option at a time (see --help)\n");
+            return 1;
+        }
+        action = opt;
+    }
+    if (optind < argc) {
+        fprintf(stderr, "virt-v2v-wrapper: unexpected argument \"%s\": the input is read from stdin "
+                        "(see --help)\n", argv[optind]);
         return 1;
     }
-    if (strcmp(a, "--version") == 0) {
-        printf("virt-v2v-wrapper %s\n", WRAPPER_VERSION);
-        return 0;
-    }
-    if (strcmp(a, "--help") == 0) {
+    switch (action) {
+    case 0:
+        return -1;
+    case 'h':
         usage(stdout);
-        return 0;
-    }
-    if (strcmp(a, "--checks") == 0) {
+        return fflush(stdout) == 0 ? 0 : 1;
+    case 'V':
+        printf("virt-v2v-wrapper %s\n", WRAPPER_VERSION);
+        return fflush(stdout) == 0 ? 0 : 1;
+    case OPT_CHECKS:
         checks_list(stdout);
-        return 0;
+        return fflush(stdout) == 0 ? 0 : 1;
+    default:
+        return checks_run(checks_name((size_t)(action - OPT_CHECK_FIRST)), stdout);
     }
-    if (strncmp(a, "--check-", 8) == 0)
-        return checks_run(a + 8, stdout);
-    fprintf(stderr, "virt-v2v-wrapper: unknown option %s (see --help)\n", a);
-    return 1;
 }
 
 /* All of stdin, at most CONFIG_MAX_INPUT + 1 bytes (so "too large" shows). */
-static int read_input(char **out, size_t *len)
+static int read_input(struct secret_buf *in, size_t *len)
 {
-    size_t cap = CONFIG_MAX_INPUT + 2, n = 0;
-    char *buf = malloc(cap);
-    if (!buf)
+    in->size = CONFIG_MAX_INPUT + 2;
+    in->p = malloc(in->size);
+    if (!in->p)
         return -ENOMEM;
-    while (n < cap - 1) {
-        ssize_t r = read(STDIN_FILENO, buf + n, cap - 1 - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int e = errno;
-            free(buf);
-            return -e;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return 0;
+    int r = read_all(STDIN_FILENO, in->p, in->size - 1, len);
+    in->p[*len] = '\0';
+    return r;
 }
 
-static void erase_input(char **buf)
+/* Before daemonizing, on stderr; and into the wrapper log once it opens. */
+static void warn_unknown_keys(const struct conversion_config *cfg)
 {
-    if (*buf) {
-        explicit_bzero(*buf, CONFIG_MAX_INPUT + 2);
-        free(*buf);
+    for (size_t i = 0; i < cfg->warnings.n; i++) {
+        fprintf(stderr, "virt-v2v-wrapper: warning: %s\n", cfg->warnings.v[i]);
+        log_warning("%s", cfg->warnings.v[i]);
     }
-}
-
-static int die(const char *error)
-{
-    fprintf(stderr, "virt-v2v-wrapper: %s\n", error ? error : "out of memory");
-    return 1;
+    fflush(stderr);
 }
 
 /* The wrapper holds secrets in memory: no core dumps, no ptrace by others. */
@@ -105,25 +146,6 @@ static void protect_process(void)
     struct rlimit none = { 0, 0 };
     setrlimit(RLIMIT_CORE, &none);
     prctl(PR_SET_DUMPABLE, 0);
-}
-
-static int resolve_drivers(struct conversion *c, char **error)
-{
-    struct stat st;
-    const char *iso = c->cfg.virtio_win;
-
-    if (c->virtio_win || !iso)
-        return 0;
-    if (iso[0] != '/') {
-        return error_set(error, -ENOENT, "\"virtio_win\": the file name \"%s\" is looked up in an "
-                                         "oVirt ISO domain, which the %s output does not have; "
-                                         "give an absolute path", iso, c->output->name);
-    }
-    if (stat(iso, &st) < 0 || !S_ISREG(st.st_mode)) {
-        return error_set(error, -ENOENT, "\"virtio_win\": %s is not a regular file", iso);
-    }
-    c->virtio_win = strdup(iso);
-    return c->virtio_win ? 0 : -ENOMEM;
 }
 
 /* Everything that can fail before the conversion starts: exit 1. */
@@ -142,11 +164,8 @@ static int prepare(struct conversion *c, char **error)
         return error_set(error, -ENOENT, "cannot run the engine %s: %s",
                                          engine_path(), strerror(errno));
     }
-    if (c->cfg.allocation && !(c->allocation = strdup(c->cfg.allocation)))
-        return -ENOMEM;
-    if (c->output->prepare && (r = c->output->prepare(c, error)) < 0)
-        return r;
-    return resolve_drivers(c, error);
+    conversion_output_input(c, &c->output_in);
+    return output_plan_make(c->output, &c->output_in, &c->plan, error);
 }
 
 static int init_state(struct conversion *c)
@@ -181,8 +200,6 @@ static void log_start(const struct conversion *c)
 {
     log_info("virt-v2v-wrapper %s: converting \"%s\" (transport %s, output %s)", WRAPPER_VERSION,
              c->cfg.vm_name, transport_name(c->cfg.transport), c->output->name);
-    for (size_t i = 0; i < c->cfg.unknown_keys.n; i++)
-        log_debug("Ignoring the unknown input key \"%s\"", c->cfg.unknown_keys.v[i]);
 }
 
 static void conversion_free(struct conversion *c)
@@ -192,8 +209,7 @@ static void conversion_free(struct conversion *c)
     conversion_paths_free(&c->paths);
     state_free(&c->state);
     free(c->user_home);
-    free(c->allocation);
-    free(c->virtio_win);
+    output_plan_free(&c->plan);
     for (size_t i = 0; c->capabilities && c->capabilities[i]; i++)
         free(c->capabilities[i]);
     free(c->capabilities);
@@ -201,39 +217,51 @@ static void conversion_free(struct conversion *c)
 
 int main(int argc, char **argv)
 {
-    _cleanup_(erase_input) char *input = NULL;
+    _cleanup_secret_buf_ struct secret_buf input = { 0 };
     _cleanup_free_ char *error = NULL;
     _cleanup_(conversion_free) struct conversion c = { 0 };
     size_t len = 0;
     int r;
 
     protect_process();
-    if (argc > 1)
-        return cli(argc, argv);
+    if (argc > 1 && (r = cli(argc, argv)) >= 0)
+        return r;
+    /* A reader of stdout that goes away (foreground mode: the JSON line is
+     * followed by log lines) must not stop the conversion: write errors
+     * are handled where they happen. Children get SIGPIPE back. */
+    signal(SIGPIPE, SIG_IGN);
     log_hold_until_open();
-    if ((r = read_input(&input, &len)) < 0)
-        return die(strerror(-r));
-    if (config_parse(input, len, &c.cfg, &error) < 0)
+    if (isatty(STDIN_FILENO))
+        fprintf(stderr, "virt-v2v-wrapper: reading the input JSON document from the terminal; "
+                        "end it with Ctrl-D (see --help)\n");
+    if ((r = read_input(&input, &len)) < 0) {
+        error_set(&error, r, "cannot read the input from stdin: %s", strerror(-r));
         return die(error);
-    explicit_bzero(input, len);
+    }
+    if (config_parse(input.p, len, &c.cfg, &error) < 0)
+        return die(error);
+    secret_buf_free(&input);
+    warn_unknown_keys(&c.cfg);
     if (prepare(&c, &error) < 0 || conversion_paths_init(&c, &error) < 0)
         return die(error);
 
     orphans_collect(&c);
     if (conversion_files_create(&c, &error) < 0)
         return die(error);
-    if ((r = log_open_at(c.paths.log_fd, strrchr(c.paths.wrapper_log, '/') + 1)) < 0) {
+    if (luks_secrets_create(&c, &error) < 0) {
         conversion_files_remove_all(&c);
-        if (asprintf(&error, "cannot create %s: %s", c.paths.wrapper_log, strerror(-r)) < 0)
-            error = NULL;
         return die(error);
     }
-    if ((r = init_state(&c)) < 0
-        || (r = conversion_write_state(&c)) < 0) {
+    conversion_output_input(&c, &c.output_in);     /* now with the password file */
+    if ((r = log_open_at(c.paths.log_fd, strrchr(c.paths.wrapper_log, '/') + 1)) < 0) {
         conversion_files_remove_all(&c);
-        if (asprintf(&error, "cannot write the wrapper log or the state file in %s or %s: %s",
-                     c.paths.log_dir, c.paths.state_dir ? c.paths.state_dir : c.paths.run_root, strerror(-r)) < 0)
-            error = NULL;
+        error_set(&error, r, "cannot create %s: %s", c.paths.wrapper_log, strerror(-r));
+        return die(error);
+    }
+    if ((r = init_state(&c)) < 0 || (r = conversion_write_state(&c)) < 0) {
+        conversion_files_remove_all(&c);
+        error_set(&error, r, "cannot write the state file in %s: %s",
+                  c.paths.state_dir ? c.paths.state_dir : c.paths.run_root, strerror(-r));
         return die(error);
     }
     log_start(&c);
@@ -259,6 +287,8 @@ int main(int argc, char **argv)
     }
     r = conversion_run(&c);
     conversion_run_dir_release(&c);
+    if (log_stdout_dropped())
+        log_info("%zu log lines were not copied to stdout: it was not being read", log_stdout_dropped());
     log_close();
     return c.cfg.daemonize ? 0 : r;
 }

@@ -13,9 +13,10 @@
 #include <unistd.h>
 
 #include "state/state.h"
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
+#include "common/io.h"
+#include "common/log.h"
 #include "wrapper/files.h"
-#include "wrapper/log.h"
 #include "wrapper/orphans.h"
 #include "wrapper/ssh_agent.h"
 
