@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/io.h"
@@ -80,16 +81,35 @@ bool log_stdout_mirrored(void)
     return log_stdout;
 }
 
-int log_open(const char *path)
+static void log_use(int fd)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (fd < 0)
-        return -errno;
     if (log_fd >= 0)
         close(log_fd);
     log_fd = fd;
     (void)write_all(log_fd, early, early_len);
     early_len = 0;
+}
+
+int log_open(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return -errno;
+    log_use(fd);
+    return 0;
+}
+
+int log_open_at(int dir, const char *name)
+{
+    struct stat st;
+    int fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+    if (fd < 0)
+        return -errno;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || fcntl(fd, F_SETFL, O_WRONLY | O_APPEND) < 0) {
+        close(fd);
+        return -EBADF;
+    }
+    log_use(fd);
     return 0;
 }
 

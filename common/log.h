@@ -12,6 +12,8 @@ enum log_level { LOG_LEVEL_DEBUG, LOG_LEVEL_INFO, LOG_LEVEL_WARNING, LOG_LEVEL_E
 
 /* Open (append) the wrapper log. Negative errno on failure. */
 int log_open(const char *path);
+/* The wrapper log: a new file NAME in DIR (0600, O_EXCL, no link, no FIFO). */
+int log_open_at(int dir, const char *name);
 void log_hold_until_open(void);
 /* Foreground mode: also copy every line to stdout, as long as stdout takes
  * them: a line is dropped when stdout would block, and mirroring stops at

@@ -40,10 +40,12 @@ static long seconds_ms(const char *name, double min, double max, bool min_open, 
 void settings_reload(void)
 {
     const char *no_systemd = getenv("V2VW_NO_SYSTEMD");
+    const char *journal = getenv("V2VW_JOURNAL");
 
     current = (struct settings){
         .engine = text("V2VW_ENGINE", "/usr/bin/virt-v2v"),
-        .state_dir = text("V2VW_STATE_DIR", "/tmp"),
+        .state_dir = text("V2VW_STATE_DIR", NULL),
+        .run_root = text("V2VW_RUN_DIR", NULL),
         .log_dir = text("V2VW_LOG_DIR", NULL),
         .no_systemd = no_systemd != NULL && strcmp(no_systemd, "1") == 0,
         .kill_grace_sec = (unsigned)whole_seconds("V2VW_KILL_GRACE_SECONDS", 0, 3599, 30),
@@ -56,6 +58,11 @@ void settings_reload(void)
         .ovirt_poll_ms = seconds_ms("V2VW_OVIRT_POLL_INTERVAL", 0, 86400, false, -1),
         .rpm = text("V2VW_RPM", "rpm"),
         .dpkg_query = text("V2VW_DPKG_QUERY", "dpkg-query"),
+        .index_dir = text("V2VW_INDEX_DIR", NULL),
+        .stall_sec = (unsigned)whole_seconds("V2VW_STALL_SECONDS", 1, 7 * 86400, 600),
+        .prometheus_dir = text("V2VW_PROMETHEUS_DIR", NULL),
+        .journal = journal ? (strcmp(journal, "1") == 0 ? 1 : strcmp(journal, "0") == 0 ? 0 : -1) : -1,
+        .admin_timeout_sec = (unsigned)whole_seconds("V2VW_ADMIN_TIMEOUT", 1, 86400, 120),
     };
     loaded = true;
 }

@@ -8,7 +8,8 @@
 
 struct settings {
     const char *engine;             /* V2VW_ENGINE: the engine's path (/usr/bin/virt-v2v) */
-    const char *state_dir;          /* V2VW_STATE_DIR: state, throttling, secrets (/tmp) */
+    const char *state_dir;          /* V2VW_STATE_DIR: state and throttling files; NULL = the run directory */
+    const char *run_root;           /* V2VW_RUN_DIR: the private run directories; NULL = the default */
     const char *log_dir;            /* V2VW_LOG_DIR: the logs; NULL = the output's directory */
     bool no_systemd;                /* V2VW_NO_SYSTEMD=1: never use the systemd runner */
     unsigned kill_grace_sec;        /* V2VW_KILL_GRACE_SECONDS: SIGTERM -> SIGKILL (30) */
@@ -21,6 +22,11 @@ struct settings {
     long ovirt_poll_ms;             /* V2VW_OVIRT_POLL_INTERVAL (s): cleanup polling; -1 = default */
     const char *rpm;                /* V2VW_RPM: rpm for --check-rhv-version (rpm) */
     const char *dpkg_query;         /* V2VW_DPKG_QUERY: dpkg-query for the same (dpkg-query) */
+    const char *index_dir;          /* V2VW_INDEX_DIR: the conversion index; NULL = the default */
+    unsigned stall_sec;             /* V2VW_STALL_SECONDS: default stall_seconds (600) */
+    const char *prometheus_dir;     /* V2VW_PROMETHEUS_DIR: a .prom file per conversion; NULL = none */
+    int journal;                    /* V2VW_JOURNAL: 0 off, 1 on, -1 = when reachable */
+    unsigned admin_timeout_sec;     /* V2VW_ADMIN_TIMEOUT: cancel/throttle wait (120) */
 };
 
 /* The settings, read from the environment at the first call. */

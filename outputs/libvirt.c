@@ -98,7 +98,7 @@ static int libvirt_append_args(const struct output_input *in, const struct outpu
 const struct output_ops output_libvirt = {
     .id = OUTPUT_LIBVIRT,
     .name = "libvirt",
-    .log_dir = "/tmp",
+    .log_dir = "/var/log/virt-v2v-wrapper",
     .identity = IDENTITY_CALLER,
     .prepare = libvirt_prepare,
     .append_args = libvirt_append_args,

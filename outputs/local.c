@@ -27,7 +27,7 @@ static int local_append_args(const struct output_input *in, const struct output_
 const struct output_ops output_local = {
     .id = OUTPUT_LOCAL,
     .name = "local",
-    .log_dir = "/tmp",
+    .log_dir = "/var/log/virt-v2v-wrapper",
     .identity = IDENTITY_CALLER,
     .prepare = local_prepare,
     .append_args = local_append_args,

@@ -162,5 +162,8 @@ struct json_object *state_to_json(const struct conversion_state *s);
 int state_write_atomic(const struct conversion_state *s, const char *path);
 /* The same for ready JSON text (a newline is appended). */
 int state_file_replace(const char *path, const char *text, size_t len);
+/* The same, relative to the directory descriptor DIR. */
+int state_file_replace_at(int dir, const char *name, const char *text, size_t len);
+int state_write_atomic_at(const struct conversion_state *s, int dir, const char *name);
 
 #endif

@@ -37,7 +37,7 @@ start() {
 }
 go() { touch "$FAULT_DIR/go"; }
 
-secrets_left() { ls -d "$V2VW_STATE_DIR"/*.secrets 2>/dev/null | wc -l; }
+secrets_left() { ls -d "$V2VW_RUN_DIR"/*/secrets 2>/dev/null | wc -l; }
 processes_left() { # engine group and the daemon
     local n=0
     [ -n "$EPID" ] && n=$(pgrep -g "$EPID" 2>/dev/null | wc -l)
@@ -65,7 +65,7 @@ row() {
         "$(secrets_left)" "$(processes_left)" >> "$TABLE"
 }
 
-clean_dirs() { rm -rf "${V2VW_STATE_DIR:?}"/* "${V2VW_LOG_DIR:?}"/*; }
+clean_dirs() { rm -rf "${V2VW_STATE_DIR:?}"/* "${V2VW_LOG_DIR:?}"/* "${V2VW_RUN_DIR:?}"/*; }
 
 # Each section is one row of the matrix and one ctest case (FAULT_ROW=slug,
 # tests/luks.cmake); without FAULT_ROW every row runs.
@@ -107,13 +107,14 @@ if section wrapper-sigkill; then
 # removes its secrets and finishes its state as failed.
 V2VW_ENGINE=$FAULT_ENGINE start "$VDDK"
 DEAD_STATE=$STATE DEAD_EPID=$EPID DEAD_WPID=$WPID
+DEAD_SECRETS=$(run_dir_of "$STATE")/secrets
 kill -KILL "$WPID"
 check "wrapper SIGKILL: orphaned engine still runs" sh -c "sleep 0.5; kill -0 $DEAD_EPID"
-check "wrapper SIGKILL: its secrets are still there" test -d "${DEAD_STATE%.state}.secrets"
+check "wrapper SIGKILL: its secrets are still there" test -d "$DEAD_SECRETS"
 V2VW_ENGINE=$FAULT_ENGINE start "$VDDK"
 check "wrapper SIGKILL: the next wrapper killed the orphaned engine" \
     wait_for sh -c "! grep -qs '^State:[[:space:]]*[RSDT]' /proc/$DEAD_EPID/status"
-check "wrapper SIGKILL: the next wrapper removed the dead run's secrets" test ! -e "${DEAD_STATE%.state}.secrets"
+check "wrapper SIGKILL: the next wrapper removed the dead run's secrets" test ! -e "$DEAD_SECRETS"
 check "wrapper SIGKILL: dead run's state finished and failed" \
     test "$(jq -c '[.finished, .failed]' "$DEAD_STATE")" = '[true,true]'
 check "wrapper SIGKILL: dead run's last_message says why" \
@@ -121,7 +122,7 @@ check "wrapper SIGKILL: dead run's last_message says why" \
 printf '| wrapper SIGKILLed mid-copy (the next wrapper collects) | 0 | %s | %s | - | %s | %s | %s |\n' \
     "$(jq -r '.finished // false' "$DEAD_STATE")" "$(jq -r .failed "$DEAD_STATE")" \
     "$(jq -r .last_message.message "$DEAD_STATE")" \
-    "$(ls -d "${DEAD_STATE%.state}.secrets" 2>/dev/null | wc -l)" \
+    "$(ls -d "$DEAD_SECRETS" 2>/dev/null | wc -l)" \
     "$(grep -qs '^State:[[:space:]]*[RSDT]' /proc/$DEAD_EPID/status && echo 1 || echo 0)" >> "$TABLE"
 go
 wait_finished "$STATE" 30 >/dev/null

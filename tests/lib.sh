@@ -6,7 +6,7 @@ set -u
 : "${WRAPPER:?}" "${SCRATCH:?}" "${TESTS_DIR:?}"
 . "$TESTS_DIR/functions.sh"
 export V2VW_ENGINE="$TESTS_DIR/fake-engine"
-export V2VW_STATE_DIR="$SCRATCH/state" V2VW_LOG_DIR="$SCRATCH/log"
+export V2VW_STATE_DIR="$SCRATCH/state" V2VW_LOG_DIR="$SCRATCH/log" V2VW_RUN_DIR="$SCRATCH/run"
 export V2VW_NO_SYSTEMD=1
 mkdir -p "$V2VW_STATE_DIR" "$V2VW_LOG_DIR" "$SCRATCH/out"
 
@@ -32,7 +32,7 @@ run_wrapper() {
 # namespace's, read by the caller's wrapper of this function).
 wrapper_daemon_pid() {
     local ino
-    ino=$(stat -c %i "${1%.state}.secrets/owner.lock" 2>/dev/null) || return 1
+    ino=$(stat -c %i "$(run_dir_of "$1")/owner.lock" 2>/dev/null) || return 1
     awk -v ino="$ino" '$2 == "FLOCK" && $6 ~ (":" ino "$") { print $5; exit }' "${2:-/proc}/locks"
 }
 
@@ -48,8 +48,11 @@ wait_finished() {
     return 1
 }
 
+# run_dir_of STATE_FILE: the conversion's private run directory.
+run_dir_of() { local n=${1##*/}; ls -d "$V2VW_RUN_DIR/${n%.state}".* 2>/dev/null | head -1; }
+
 state_field() { jq -c "$2" "$1"; }
-no_files_left() { [ -z "$(ls -A "$V2VW_STATE_DIR" "$V2VW_LOG_DIR" 2>/dev/null | grep -v ':$' | grep -v '^$')" ]; }
+no_files_left() { [ -z "$(ls -A "$V2VW_STATE_DIR" "$V2VW_LOG_DIR" "$V2VW_RUN_DIR" 2>/dev/null | grep -v ':$' | grep -v '^$' | grep -vx throttle.lock)" ]; }
 
 # argv_of JSON: run the wrapper in the foreground (FAKE_ENGINE_RECORD set);
 # print the engine's argv with run paths replaced by MR, SECRETS and S.
@@ -61,7 +64,7 @@ argv_of() {
     [ -f "$FAKE_ENGINE_RECORD" ] || { echo "no record (rc $rc): $(cat "$SCRATCH/stderr")"; return; }
     sed -n 's/^arg=//p' "$FAKE_ENGINE_RECORD" \
         | sed -e "s|$V2VW_LOG_DIR/v2v-import-[0-9T]*-[0-9]*-mr.log|MR|" \
-              -e "s|$V2VW_STATE_DIR/v2v-import-[0-9T]*-[0-9]*.secrets|SECRETS|" \
+              -e "s|$V2VW_RUN_DIR/v2v-import-[0-9T]*-[0-9]*\.[0-9a-f]*/secrets|SECRETS|" \
               -e "s|$SCRATCH|S|g" | tr '\n' ' ' | sed 's/ $//'
 }
 

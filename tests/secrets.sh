@@ -69,7 +69,7 @@ cp "/proc/$WPID/environ" "$ENG/rec/wrapper-environ"
 check "vddk: no secret in any process's cmdline/environ" scan_processes
 check "vddk: wrapper has no core dumps (Max core file size 0)" \
     grep -Eq '^Max core file size +0 +0 ' "/proc/$WPID/limits"
-SDIR=$(ls -d "$V2VW_STATE_DIR"/*.secrets)
+SDIR=$(ls -d "$V2VW_RUN_DIR"/*/secrets)
 check "vddk: secrets dir is 0700 root" test "$(stat -c %a:%u "$SDIR")" = 700:0
 check "vddk: three secret files (and the owner lock) while running" test "$(ls "$SDIR" | grep -vx owner.lock | wc -l)" = 3
 for f in "$SDIR"/*; do
@@ -106,7 +106,7 @@ check "bad vault: nothing on stdout" test ! -s "$SCRATCH/stdout"
 check "bad vault: the error names the vault and the problem" grep -qF \
     "LUKS keys vault $SCRATCH/vault.json must not be readable by group or others (mode 0640)" "$SCRATCH/stderr"
 check "bad vault: engine never ran" test ! -e "$ENG/rec/argv"
-check "bad vault: no secrets dir left" sh -c "! ls -d '$V2VW_STATE_DIR'/*.secrets 2>/dev/null"
+check "bad vault: no secrets dir left" sh -c "! ls -d '$V2VW_RUN_DIR'/*/secrets 2>/dev/null"
 check "bad vault: no secret on stderr" no_secret_in "$SCRATCH/stderr"
 chmod 0600 "$SCRATCH/vault.json"
 
@@ -131,11 +131,11 @@ WPID=$(wrapper_daemon_pid)
 cp "/proc/$WPID/cmdline" "$ENG/rec/wrapper-cmdline"
 cp "/proc/$WPID/environ" "$ENG/rec/wrapper-environ"
 check "ssh: no secret in any process's cmdline/environ" scan_processes
-SDIR=$(ls -d "$V2VW_STATE_DIR"/*.secrets)
+SDIR=$(ls -d "$V2VW_RUN_DIR"/*/secrets)
 check "ssh: key file 0600 root in a 0700 dir" test "$(stat -c %a:%u "$SDIR"/ssh-key):$(stat -c %a "$SDIR")" = 600:0:700
 check "ssh: the agent holds our key" grep -q "$(ssh-keygen -lf "$SCRATCH/id.pub" | cut -d' ' -f2)" "$ENG/rec/agent-keys"
-check "ssh: SSH_AUTH_SOCK is in the secrets dir" grep -q "^$SDIR/" "$ENG/rec/agent-socket"
-AGENT=$(pgrep -f -P "$(wrapper_daemon_pid "$STATE")" "^/usr/bin/ssh-agent -D -a $SDIR/")
+check "ssh: SSH_AUTH_SOCK is in the run dir" grep -q "^${SDIR%/secrets}/agent/sock$" "$ENG/rec/agent-socket"
+AGENT=$(pgrep -f "^/usr/bin/ssh-agent -D -a ${SDIR%/secrets}/" | head -1)
 check "ssh: ssh-agent runs" test -n "$AGENT"
 touch "$ENG/go"
 check "ssh: finished" wait_finished "$STATE" 90

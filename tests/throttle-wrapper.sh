@@ -5,7 +5,7 @@
 . "$TESTS_DIR/throttle-lib.sh"
 setup_netns
 export V2VW_ENGINE="$TESTS_DIR/throttle-fake-engine" V2VW_NO_SYSTEMD=1
-export V2VW_STATE_DIR="$SCRATCH/state" V2VW_LOG_DIR="$SCRATCH/log"
+export V2VW_STATE_DIR="$SCRATCH/state" V2VW_LOG_DIR="$SCRATCH/log" V2VW_RUN_DIR="$SCRATCH/run"
 export THROTTLE_RECORD="$SCRATCH/record" THROTTLE_GO="$SCRATCH/go"
 mkdir -p "$V2VW_STATE_DIR" "$V2VW_LOG_DIR" "$SCRATCH/out"
 touch "$SCRATCH/disk.img"

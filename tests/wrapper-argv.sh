@@ -34,7 +34,7 @@ expect_argv "ova" \
 # The vddk password file held the password, 0600, owned by the conversion user.
 argv_of "$(input_local 'del(.source_path) | .transport_method = "vddk" | .vmware_uri = "esx://h" | .vmware_password = "pw1" | .vmware_fingerprint = "'$FP'"')" > /dev/null
 check "password file content and mode" grep -q "^secret=.*/vmware-password mode=600 owner=$(id -u):$(id -g) content=pw1$" "$FAKE_ENGINE_RECORD"
-check "secret files are gone afterwards" sh -c "! ls '$V2VW_STATE_DIR'/*.secrets >/dev/null 2>&1"
+check "secret files are gone afterwards" sh -c "! ls -d '$V2VW_RUN_DIR'/*/secrets >/dev/null 2>&1"
 check "engine env has LANG=C" grep -q '^env=LANG=C ' "$FAKE_ENGINE_RECORD"
 check "password not in the wrapper log" sh -c "! grep -r pw1 '$V2VW_LOG_DIR'/*-wrapper.log"
 check "engine command is logged" grep -q 'Running: .*fake-engine -v -x' "$V2VW_LOG_DIR"/*-wrapper.log

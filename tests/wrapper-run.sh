@@ -37,7 +37,7 @@ WLOG=$(jq -r .wrapper_log "$SCRATCH/stdout")
 check "daemon: wrapper log has timestamps and levels" grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+:INFO: virt-v2v started with PID' "$WLOG"
 check "daemon: v2v log has the engine output" grep -q 'Copying disk 2/2' "$(jq -r .v2v_log "$SCRATCH/stdout")"
 check "daemon: no temporary state files left" sh -c "! ls -A '$V2VW_STATE_DIR' | grep -q '^\\.'"
-check "daemon: no secrets dir left" sh -c "! ls '$V2VW_STATE_DIR' | grep -q secrets"
+check "daemon: no secrets dir left" sh -c "! ls -d '$V2VW_RUN_DIR'/*/secrets 2>/dev/null | grep -q secrets"
 unset FAKE_ENGINE_DISKS FAKE_ENGINE_DELAY
 
 # --- foreground mode ---------------------------------------------------------

@@ -12,7 +12,7 @@ for sig in TERM INT; do
     check "SIG$sig: engine started" wait_for test -f "$FAKE_ENGINE_RECORD"
     check "SIG$sig: state has the pid" wait_for sh -c "jq -e .pid '$STATE' >/dev/null"
     check "SIG$sig: copying" wait_for sh -c "jq -e '.disk_count == 1' '$STATE' >/dev/null"
-    check "SIG$sig: secrets exist while running" sh -c "ls '$V2VW_STATE_DIR'/*.secrets/vmware-password >/dev/null"
+    check "SIG$sig: secrets exist while running" sh -c "ls '$V2VW_RUN_DIR'/*/secrets/vmware-password >/dev/null"
     WPID=$(wrapper_daemon_pid "$STATE")
     check "SIG$sig: the daemon holds its lock" test -n "$WPID"
     EPID=$(jq -r .pid "$STATE")
@@ -22,7 +22,7 @@ for sig in TERM INT; do
     check "SIG$sig: last_message names the signal" sh -c "jq -r .last_message.message '$STATE' | grep -q 'received SIG$sig'"
     check "SIG$sig: engine gone" sh -c "! kill -0 $EPID 2>/dev/null"
     check "SIG$sig: wrapper gone" wait_for sh -c "! kill -0 $WPID 2>/dev/null"
-    check "SIG$sig: secrets removed" sh -c "! ls '$V2VW_STATE_DIR' | grep -q secrets"
+    check "SIG$sig: secrets removed" sh -c "! ls -d '$V2VW_RUN_DIR'/*/secrets 2>/dev/null | grep -q secrets"
 done
 
 # An engine that ignores SIGTERM is killed after the grace period.

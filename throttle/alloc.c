@@ -39,7 +39,7 @@ int alloc_lock(int *out)
 }
 
 /* The start time of `pid`, and whether it is a zombie (dead, not reaped). */
-static int start_time(pid_t pid, unsigned long long *t, bool *zombie)
+int proc_start_time(pid_t pid, unsigned long long *t, bool *zombie)
 {
     char path[64], buf[1024];
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
@@ -80,7 +80,7 @@ int alloc_reserve(const char *tag, bool owns_cgroups, uint32_t *minor)
 {
     unsigned long long me = 0;
     bool zombie;
-    int r = start_time(getpid(), &me, &zombie);
+    int r = proc_start_time(getpid(), &me, &zombie);
     if (r < 0)
         return r;
     for (uint32_t m = THROTTLE_MINOR_FIRST; m <= THROTTLE_MINOR_LAST; m++) {
@@ -139,7 +139,7 @@ bool alloc_owner_alive(const struct alloc_entry *e)
     if (e->pid <= 0 || (kill(e->pid, 0) < 0 && errno == ESRCH))
         return false;
     /* A zombie is dead: it waits only for its parent to reap it. */
-    if (start_time(e->pid, &t, &zombie) < 0)
+    if (proc_start_time(e->pid, &t, &zombie) < 0)
         return true;
     return !zombie && t == e->start_time;
 }

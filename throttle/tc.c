@@ -260,8 +260,10 @@ int tc_install(struct nl_sock *sk, int ifindex, const struct throttle *t, uint64
     }
     if (t->netcls_dir)
         log_info("throttling: no cgroup classifier (%s), using eBPF", strerror(-r));
-    if ((r = add_bpf_filter(sk, ifindex, t, error)) < 0)
+    if ((r = add_bpf_filter(sk, ifindex, t, error)) < 0) {
+        tc_uninstall(sk, ifindex, t->minor);      /* no class without its filter */
         return r;
+    }
     *method = THROTTLE_METHOD_BPF;
     return 0;
 }

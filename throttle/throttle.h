@@ -61,4 +61,8 @@ void throttle_collect_leftovers(void);
 /* --check-throttling: report which methods work here; 0 if usable. */
 int throttle_check(FILE *out);
 
+/* The start time of PID (/proc/PID/stat field 22, tells PID reuse) and
+ * whether it is a zombie. Negative errno. */
+int proc_start_time(pid_t pid, unsigned long long *t, bool *zombie);
+
 #endif

@@ -99,6 +99,13 @@ static void handle(struct throttle_watch *w)
         reject(w, &st);
         return;
     }
+    if (st.st_uid != geteuid()) {
+        /* Only the client that started the conversion (our user) throttles it. */
+        report(w, "the throttling file %s belongs to uid %u, not to uid %u: ignored and removed", w->path,
+               (unsigned)st.st_uid, (unsigned)geteuid());
+        remove_if_same(w, &st);
+        return;
+    }
     _cleanup_free_ char *buf = NULL, *error = NULL;
     size_t len = 0;
     struct throttle_request req;

@@ -12,6 +12,7 @@
 #include "wrapper/config.h"
 #include "common/error.h"
 #include "common/secret.h"
+#include "common/utf8.h"
 
 #define MAX_NAME 1024            /* bytes of vm_name */
 #define MAX_LIST 1024            /* entries of source_disks / network_mappings */
@@ -553,6 +554,30 @@ static void wipe_jsonp(struct json_object **doc)
     }
 }
 
+/* json-c lets overlong forms and encoded surrogates through (also from
+ * \u escapes): every key and string of the document must be strict UTF-8. */
+static int check_utf8(struct json_object *o, const char *key, char **error)
+{
+    if (json_object_is_type(o, json_type_string)) {
+        const char *s = json_object_get_string(o);
+        size_t n = (size_t)json_object_get_string_len(o);
+        if (!memchr(s, '\0', n) && !utf8_valid(s, n))   /* NUL: the key's own check names it */
+            return error_set(error, -EINVAL, "\"%s\": invalid UTF-8 (an overlong form or an encoded surrogate)", key);
+    } else if (json_object_is_type(o, json_type_array)) {
+        for (size_t i = 0; i < json_object_array_length(o); i++)
+            if (check_utf8(json_object_array_get_idx(o, i), key, error) < 0)
+                return -EINVAL;
+    } else if (json_object_is_type(o, json_type_object)) {
+        json_object_object_foreach(o, k, v) {
+            if (!utf8_valid(k, strlen(k)))
+                return error_set(error, -EINVAL, "a key of the input is invalid UTF-8 (overlong form or surrogate)");
+            if (check_utf8(v, key ? key : k, error) < 0)
+                return -EINVAL;
+        }
+    }
+    return 0;
+}
+
 int config_parse(const char *text, size_t len, struct conversion_config *cfg, char **error)
 {
     _cleanup_(json_tokener_freep) struct json_tokener *tok = NULL;
@@ -587,7 +612,9 @@ int config_parse(const char *text, size_t len, struct conversion_config *cfg, ch
     if (end != len)
         return error_set(error, -EINVAL, "the input has data after the JSON object (at byte %zu)", end);
 
-    int r = parse_document(doc, cfg, error);
+    int r = check_utf8(doc, NULL, error);
+    if (r >= 0)
+        r = parse_document(doc, cfg, error);
     if (r < 0) {
         config_free(cfg);
         if (r == -ENOMEM && !*error)

@@ -15,10 +15,14 @@
 struct conversion_paths {
     char *tag;               /* %Y%m%dT%H%M%S-PID */
     char *log_dir;           /* per output kind, or $V2VW_LOG_DIR */
-    char *state_dir;         /* /tmp, or $V2VW_STATE_DIR */
+    char *run_root;          /* /run/virt-v2v-wrapper, or $V2VW_RUN_DIR */
+    char *run_dir;           /* run_root/v2v-import-TAG.RANDOM, root's alone */
+    char *state_dir;         /* run_dir, or $V2VW_STATE_DIR */
+    char *state_name, *throttle_name;
     char *v2v_log, *mr_log, *wrapper_log;
     char *state_file, *throttle_file;
-    char *secrets_dir;       /* private 0700 directory owned by the conversion user */
+    char *secrets_dir;       /* run_dir/secrets: root's; the files in it the conversion user's */
+    int root_fd, run_fd, secrets_fd, state_fd, log_fd;   /* held directories (-1: none) */
 };
 
 struct luks_key {

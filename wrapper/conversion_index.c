@@ -11,15 +11,15 @@
 #include "wrapper/conversion.h"
 #include "wrapper/conversion_index.h"
 #include "common/log.h"
+#include "common/settings.h"
 
 static const char *index_dir(void)
 {
-    const char *v = getenv("V2VW_INDEX_DIR");
-    if (v && *v)
-        return v;
-    v = getenv("V2VW_STATE_DIR");
-    if (v && *v)
-        return v;
+    const struct settings *set = settings();
+    if (set->index_dir)
+        return set->index_dir;
+    if (set->state_dir)
+        return set->state_dir;
     return "/run/virt-v2v-wrapper/conversions";
 }
 

@@ -155,21 +155,60 @@ int engine_env_build(const struct conversion_plan *plan, char *const *base, stru
     return 0;
 }
 
-static bool names_password(const char *s, size_t len)
+/* A NAME whose value is likely a secret: PASSWORD, SECRET, TOKEN, KEY,
+ * CREDENTIAL, AUTH (but not a socket path like SSH_AUTH_SOCK). */
+static bool names_secret(const char *s, size_t len)
 {
-    for (size_t i = 0; i + 8 <= len; i++)
-        if (strncasecmp(s + i, "password", 8) == 0)
-            return true;
+    static const char *const words[] = { "passw", "passphrase", "secret", "token", "key", "cred", "auth" };
+    if (len >= 5 && strncasecmp(s + len - 5, "_SOCK", 5) == 0)
+        return false;
+    for (size_t w = 0; w < sizeof words / sizeof *words; w++) {
+        size_t n = strlen(words[w]);
+        for (size_t i = 0; i + n <= len; i++)
+            if (strncasecmp(s + i, words[w], n) == 0)
+                return true;
+    }
     return false;
 }
 
-/* NAME=VALUE with "password" in NAME -> NAME=*****, else the string. */
+/* "scheme://user:PASSWORD@host..." -> the length of the part before the
+ * password and where it ends, when there is one. */
+static bool uri_password(const char *s, size_t *start, size_t *end)
+{
+    const char *scheme = strstr(s, "://");
+    if (!scheme)
+        return false;
+    const char *auth = scheme + 3;
+    size_t host = strcspn(auth, "/?#");
+    const char *at = memrchr(auth, '@', host);
+    const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    if (!colon)
+        return false;
+    *start = (size_t)(colon + 1 - s);
+    *end = (size_t)(at - s);
+    return true;
+}
+
+/* NAME=VALUE with a secret-looking NAME -> NAME=*****; a URI's password
+ * -> *****; else the string. */
 static int push_masked(struct strv *out, const char *s)
 {
     const char *eq = strchr(s, '=');
-    if (eq && names_password(s, (size_t)(eq - s)))
+    size_t start, end;
+    if (eq && !strstr(s, "://") && names_secret(s, (size_t)(eq - s)))
         return strv_pushf(out, "%.*s=*****", (int)(eq - s), s);
+    if (uri_password(s, &start, &end))
+        return strv_pushf(out, "%.*s*****%s", (int)start, s, s + end);
     return strv_push(out, s);
+}
+
+char *uri_for_log(const char *uri)
+{
+    size_t start, end;
+    char *out = NULL;
+    if (!uri_password(uri, &start, &end))
+        return strdup(uri);
+    return asprintf(&out, "%.*s*****%s", (int)start, uri, uri + end) < 0 ? NULL : out;
 }
 
 static char *join_masked(char *const *v, bool quote)

@@ -28,6 +28,8 @@ bool engine_argv_needs_capabilities(const struct conversion_config *cfg);
  * entry. Negative errno when the engine cannot be run. */
 int engine_capabilities_read(struct strv *caps);
 
+/* URI with any password part replaced by ***** (caller frees). */
+char *uri_for_log(const char *uri);
 /* Versions as one number: ENGINE_VERSION(2, 8) = 2008. */
 #define ENGINE_VERSION(major, minor) ((major) * 1000u + (minor))
 /* Does the argv depend on the engine's version (an input password file:

@@ -24,7 +24,6 @@
 #include "wrapper/ssh_agent.h"
 
 #define STATE_WRITE_INTERVAL_USEC (20 * 1000)     /* at most one state file per 20 ms */
-#define STALL_DEFAULT_SEC 600
 #define PROM_WRITE_INTERVAL_USEC (1000 * 1000)
 
 struct run {
@@ -51,7 +50,7 @@ struct run {
 
 int conversion_write_state(struct conversion *c)
 {
-    return state_write_atomic(&c->state, c->plan.paths.state_file);
+    return state_write_atomic_at(&c->state, c->plan.paths.state_fd, c->plan.paths.state_name);
 }
 
 /* The output hears of progress as often as the state file is written. */
@@ -73,7 +72,7 @@ static void tell_output(struct run *run)
  * textfile collector) in step with the state, at most once a second. */
 void conversion_write_prom(struct conversion *c)
 {
-    const char *dir = getenv("V2VW_PROMETHEUS_DIR");
+    const char *dir = settings()->prometheus_dir;
     _cleanup_free_ char *path = NULL, *text = NULL;
     _cleanup_json_ struct json_object *o = NULL;
     size_t len = 0;
@@ -315,6 +314,10 @@ static void on_engine_exit(void *userdata, int rc)
     }
     write_state_now(run);
     run->stall_timer = sd_event_source_disable_unref(run->stall_timer);
+    /* The engine is gone: so is what only it needed, and what it left. */
+    ssh_agent_stop(TAKE_PTR(run->agent));
+    if (run->runner->kill_leftovers)
+        run->runner->kill_leftovers(run->runner);
     start_output_step(run);
 }
 
@@ -340,11 +343,7 @@ static int on_stall_timer(sd_event_source *src, uint64_t usec, void *userdata)
 
 static unsigned stall_seconds(const struct conversion *c)
 {
-    const char *v = getenv("V2VW_STALL_SECONDS");
-    long n = v ? strtol(v, NULL, 10) : 0;
-    if (c->cfg.stall_seconds)
-        return c->cfg.stall_seconds;
-    return n > 0 && n <= 7 * 86400 ? (unsigned)n : STALL_DEFAULT_SEC;
+    return c->cfg.stall_seconds ? c->cfg.stall_seconds : settings()->stall_sec;
 }
 
 static void watch_stalls(struct run *run)
@@ -612,8 +611,14 @@ int conversion_run(struct conversion *c)
         state_set_failed(&c->state);
     }
     run_free(&run);
-    if (r < 0)
+    if (r < 0) {
         state_set_failed(&c->state);
+        if (!c->state.last_message) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "virt-v2v-wrapper could not run the conversion: %s", strerror(-r));
+            state_set_error(&c->state, msg, strlen(msg), ERROR_CLASS_INTERNAL);
+        }
+    }
     state_clear_stalled(&c->state);
     state_set_finished_at(&c->state, (int64_t)time(NULL));
     state_set_finished(&c->state);

@@ -10,6 +10,7 @@
 #include <systemd/sd-journal.h>
 
 #include "common/log.h"
+#include "common/settings.h"
 #include "wrapper/log_journal.h"
 
 #define JOURNAL_SOCKET "/run/systemd/journal/socket"
@@ -21,9 +22,8 @@ static char journal_vm[256];
 
 static bool journal_wanted(void)
 {
-    const char *v = getenv("V2VW_JOURNAL");
-    if (v && *v)
-        return strcmp(v, "0") != 0;
+    if (settings()->journal >= 0)
+        return settings()->journal == 1;
     return getenv("INVOCATION_ID") || getenv("JOURNAL_STREAM") || access(JOURNAL_SOCKET, W_OK) == 0;
 }
 

@@ -291,7 +291,7 @@ int main(int argc, char **argv)
     if (prepare(&c, &error) < 0 || conversion_paths_init(&c, &error) < 0)
         return die(error);
 
-    orphans_collect(c.plan.paths.state_dir);
+    orphans_collect(&c);
     if (conversion_files_create(&c, &error) < 0)
         return die(error);
     if (luks_secrets_create(&c, &error) < 0) {
@@ -300,11 +300,15 @@ int main(int argc, char **argv)
     }
     conversion_output_input(&c, &c.plan.output_in);     /* now with the password file */
     conversion_index_add(&c);
-    if ((r = log_open(c.plan.paths.wrapper_log)) < 0 || (r = init_state(&c)) < 0
-        || (r = conversion_write_state(&c)) < 0) {
+    if ((r = log_open_at(c.plan.paths.log_fd, strrchr(c.plan.paths.wrapper_log, '/') + 1)) < 0) {
         conversion_files_remove_all(&c);
-        error_set(&error, r, "cannot write the wrapper log or the state file in %s or %s: %s",
-                  c.plan.paths.log_dir, c.plan.paths.state_dir, strerror(-r));
+        error_set(&error, r, "cannot create %s: %s", c.plan.paths.wrapper_log, strerror(-r));
+        return die(error);
+    }
+    if ((r = init_state(&c)) < 0 || (r = conversion_write_state(&c)) < 0) {
+        conversion_files_remove_all(&c);
+        error_set(&error, r, "cannot write the state file in %s: %s",
+                  c.plan.paths.state_dir ? c.plan.paths.state_dir : c.plan.paths.run_root, strerror(-r));
         return die(error);
     }
     log_journal_start(c.plan.paths.tag, c.cfg.vm_name);
@@ -313,6 +317,7 @@ int main(int argc, char **argv)
         conversion_files_remove_all(&c);
         return die("cannot print the paths on stdout");
     }
+    conversion_announced(&c);
     if (c.cfg.daemonize) {
         if ((r = daemonize()) < 0) {
             /* The client has the paths already: tell it through the state. */
@@ -322,12 +327,14 @@ int main(int argc, char **argv)
             state_set_failed(&c.state);
             state_set_finished(&c.state);
             conversion_write_state(&c);
+            conversion_run_dir_release(&c);
             return 1;
         }
     } else {
         log_mirror_to_stdout(true);
     }
     r = conversion_run(&c);
+    conversion_run_dir_release(&c);
     if (log_stdout_dropped())
         log_info("%zu log lines were not copied to stdout: it was not being read", log_stdout_dropped());
     log_close();

@@ -1,3 +1,8 @@
+/* Collection of what dead wrappers left. Only what can be proved ours is
+ * trusted: a run directory in our private run root, owned by us and
+ * writable by us alone, whose lock file (ours, a regular file with one
+ * link, in a directory nobody else can write) is not locked any more. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,21 +16,18 @@
 #include "common/cleanup.h"
 #include "common/io.h"
 #include "common/log.h"
+#include "wrapper/files.h"
 #include "wrapper/orphans.h"
+#include "wrapper/ssh_agent.h"
 
-#define PREFIX "v2v-import-"
-#define SUFFIX ".secrets"
-#define LOCK_NAME "owner.lock"
+#define LOCK_NAME ORPHAN_LOCK_NAME
 #define STATE_MAX_SIZE (1024 * 1024)
 
 static int owner_lock = -1;          /* inherited by the daemon, never by the engine (CLOEXEC) */
 
-int orphan_lock_take(const char *secrets_dir)
+int orphan_lock_take(const struct conversion *c)
 {
-    _cleanup_free_ char *path = NULL;
-    if (asprintf(&path, "%s/" LOCK_NAME, secrets_dir) < 0)
-        return -ENOMEM;
-    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int fd = openat(c->plan.paths.run_fd, LOCK_NAME, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
         return -errno;
     if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -37,27 +39,47 @@ int orphan_lock_take(const char *secrets_dir)
     return 0;
 }
 
-static bool is_secrets_dir_name(const char *name)
+/* FD is a regular file of ours with one name. */
+static bool is_ours(int fd, bool regular)
 {
-    size_t len = strlen(name);
-    return len > strlen(PREFIX) + strlen(SUFFIX) && strncmp(name, PREFIX, strlen(PREFIX)) == 0
-           && strcmp(name + len - strlen(SUFFIX), SUFFIX) == 0;
+    struct stat st;
+    if (fstat(fd, &st) < 0 || st.st_uid != geteuid())
+        return false;
+    if (regular)
+        return S_ISREG(st.st_mode) && st.st_nlink == 1;
+    return S_ISDIR(st.st_mode) && !(st.st_mode & 022);
+}
+
+/* Read a small file of ours in DIR: NULL when it is not one. */
+static char *read_ours(int dir, const char *name, size_t max)
+{
+    _cleanup_close_ int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || !is_ours(fd, true) || fstat(fd, &st) < 0 || (size_t)st.st_size > max)
+        return NULL;
+    char *text = calloc(1, (size_t)st.st_size + 1);
+    if (text && read(fd, text, (size_t)st.st_size) != st.st_size) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+/* "v2v-import-TAG.RANDOM" -> "TAG"; NULL when the name is not one of ours. */
+static char *tag_of(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    size_t pre = strlen(RUN_PREFIX);
+    if (strncmp(name, RUN_PREFIX, pre) != 0 || !dot || dot <= name + pre || strlen(dot) != 13)
+        return NULL;
+    return strndup(name + pre, (size_t)(dot - name - (ptrdiff_t)pre));
 }
 
 /* Finish the dead conversion's state file as failed, unless it finished. */
-static void finish_state(const char *state_dir, int parent, const char *secrets_name)
+static void finish_state(int state_dir, const char *state_name)
 {
-    char state_name[512];
-    size_t stem = strlen(secrets_name) - strlen(SUFFIX);
-    snprintf(state_name, sizeof state_name, "%.*s.state", (int)stem, secrets_name);
-
-    _cleanup_close_ int fd = openat(parent, state_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > STATE_MAX_SIZE)
-        return;
-    _cleanup_free_ char *text = calloc(1, (size_t)st.st_size + 1);
-    size_t n;
-    if (!text || read_all(fd, text, (size_t)st.st_size, &n) < 0 || n != (size_t)st.st_size)
+    _cleanup_free_ char *text = read_ours(state_dir, state_name, STATE_MAX_SIZE);
+    if (!text)
         return;
     _cleanup_json_ struct json_object *o = json_tokener_parse(text);
     struct json_object *v;
@@ -73,39 +95,100 @@ static void finish_state(const char *state_dir, int parent, const char *secrets_
     json_object_object_add(o, "finished", json_object_new_boolean(1));
     size_t len;
     const char *out = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-    _cleanup_free_ char *path = NULL;
-    if (asprintf(&path, "%s/%s", state_dir, state_name) < 0)
-        return;
-    int r = state_file_replace(path, out, len);
+    int r = state_file_replace_at(state_dir, state_name, out, len);
     if (r < 0)
         log_warning("Cannot finish the orphaned state file %s: %s", state_name, strerror(-r));
     else
         log_info("Finished the orphaned state file %s as failed", state_name);
 }
 
-static void collect_one(const char *state_dir, int parent, const char *name)
+/* Temporary state files (".NAME.XXXXXX") a killed writer left behind. */
+static void remove_state_temps(int state_dir, const char *state_name)
 {
-    _cleanup_close_ int d = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (d < 0)
-        return;
-    _cleanup_close_ int lock = openat(d, LOCK_NAME, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
-    if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) < 0)
-        return;                          /* no lock yet, or its wrapper lives */
-    log_info("Collecting %s: its wrapper died", name);
-    _cleanup_closedir_ DIR *dir = fdopendir(TAKE_FD(d));
+    _cleanup_close_ int copy = openat(state_dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    _cleanup_closedir_ DIR *d = copy >= 0 ? fdopendir(TAKE_FD(copy)) : NULL;
+    size_t n = strlen(state_name);
     struct dirent *de;
-    while (dir && (de = readdir(dir)))
-        if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-            unlinkat(dirfd(dir), de->d_name, 0);
-    unlinkat(parent, name, AT_REMOVEDIR);
-    finish_state(state_dir, parent, name);
+    while (d && (de = readdir(d))) {
+        struct stat st;
+        if (de->d_name[0] == '.' && strncmp(de->d_name + 1, state_name, n) == 0 && de->d_name[n + 1] == '.'
+            && fstatat(state_dir, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)
+            && st.st_uid == geteuid())
+            unlinkat(state_dir, de->d_name, 0);
+    }
 }
 
-void orphans_collect(const char *state_dir)
+/* A wrapper killed before its JSON line: nobody knows its logs; remove them. */
+static void remove_unannounced_logs(int run, const char *tag)
 {
-    _cleanup_closedir_ DIR *dir = opendir(state_dir);
+    _cleanup_free_ char *log_dir = read_ours(run, UNANNOUNCED_NAME, 4096);
+    if (!log_dir)
+        return;
+    _cleanup_close_ int fd = open(log_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const char *suffixes[] = { ".log", "-mr.log", "-wrapper.log" };
+    for (size_t i = 0; fd >= 0 && i < ELEMENTSOF(suffixes); i++) {
+        char name[512];
+        struct stat st;
+        snprintf(name, sizeof name, RUN_PREFIX "%s%s", tag, suffixes[i]);
+        if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+            unlinkat(fd, name, 0);
+    }
+}
+
+static void collect_one(int root, const char *name, const char *state_dir)
+{
+    _cleanup_free_ char *tag = tag_of(name);
+    _cleanup_close_ int run = tag ? openat(root, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+    if (run < 0 || !is_ours(run, false))
+        return;
+    _cleanup_close_ int lock = openat(run, LOCK_NAME, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (lock < 0 || !is_ours(lock, true) || flock(lock, LOCK_EX | LOCK_NB) < 0)
+        return;                          /* collected already, or its wrapper lives */
+    log_info("Collecting %s: its wrapper died", name);
+    ssh_agent_collect(run);
+    _cleanup_close_ int sd = state_dir ? open(state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                                       : openat(run, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    _cleanup_free_ char *state_name = NULL;
+    if (asprintf(&state_name, RUN_PREFIX "%s.state", tag) < 0)
+        return;
+    if (sd >= 0)
+        remove_state_temps(sd, state_name);
+    _cleanup_close_ int marker = openat(run, UNANNOUNCED_NAME, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (marker >= 0 && is_ours(marker, true)) {
+        /* Killed before the client learned any path: nothing of it stays. */
+        remove_unannounced_logs(run, tag);
+        if (sd >= 0 && state_dir) {
+            unlinkat(sd, state_name, 0);
+        }
+        dir_remove_children(run, 8);
+        unlinkat(root, name, AT_REMOVEDIR);
+        return;
+    }
+    const char *subdirs[] = { SECRETS_NAME, AGENT_DIR_NAME };
+    for (size_t i = 0; i < ELEMENTSOF(subdirs); i++) {
+        _cleanup_close_ int fd = openat(run, subdirs[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0)
+            dir_remove_children(fd, 8);
+        unlinkat(run, subdirs[i], AT_REMOVEDIR);
+    }
+    if (sd >= 0)
+        finish_state(sd, state_name);
+    unlinkat(run, LOCK_NAME, 0);        /* collected: never again */
+}
+
+void orphans_collect(const struct conversion *c)
+{
+    _cleanup_free_ char *error = NULL;
+    int root = -1;
+    if (dir_open_private(c->plan.paths.run_root, true, &root, &error) < 0)
+        return;                          /* conversion_files_create says why */
+    _cleanup_closedir_ DIR *dir = fdopendir(root);
+    if (!dir) {
+        close(root);
+        return;
+    }
     struct dirent *de;
-    while (dir && (de = readdir(dir)))
-        if (is_secrets_dir_name(de->d_name) && (de->d_type == DT_DIR || de->d_type == DT_UNKNOWN))
-            collect_one(state_dir, dirfd(dir), de->d_name);
+    while ((de = readdir(dir)))
+        if (de->d_type == DT_DIR || de->d_type == DT_UNKNOWN)
+            collect_one(dirfd(dir), de->d_name, c->plan.paths.state_dir);
 }

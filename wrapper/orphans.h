@@ -1,15 +1,17 @@
 /* What a wrapper that died without cleaning up (SIGKILL, OOM) left behind:
- * its secret files and a state file that never says `finished`. The live
- * wrapper holds a lock in its secrets directory; the next wrapper that
+ * its secret files, its ssh-agent, a state file that never says `finished`
+ * (and, when it died before its JSON line, logs nobody knows of). The live
+ * wrapper holds a lock in its private run directory; the next wrapper that
  * starts takes the locks it can and cleans up after their dead owners. */
 #ifndef V2VW_ORPHANS_H
 #define V2VW_ORPHANS_H
 
-/* Create and lock SECRETS_DIR/owner.lock; held (across daemonizing) until
+#include "wrapper/conversion.h"
+
+/* Create and lock RUN_DIR/owner.lock; held (across daemonizing) until
  * the process exits. Negative errno. */
-int orphan_lock_take(const char *secrets_dir);
-/* Clean up after dead wrappers whose secrets directories are in state_dir:
- * remove their secrets and finish their state files as failed. */
-void orphans_collect(const char *state_dir);
+int orphan_lock_take(const struct conversion *c);
+/* Clean up after dead wrappers whose run directories are in c's run root. */
+void orphans_collect(const struct conversion *c);
 
 #endif

@@ -54,6 +54,9 @@ struct engine_runner {
     /* Apply the CPU and/or network limits `req` names. */
     void (*set_limits)(struct engine_runner *r, const struct throttle_request *req,
                        struct limits_outcome *out);
+    /* After the engine ended: kill what it started and left behind, where
+     * nothing else does (the systemd unit's cgroup does). NULL = nothing. */
+    void (*kill_leftovers)(struct engine_runner *r);
     void (*free)(struct engine_runner *r);
 };
 
@@ -65,6 +68,10 @@ void limits_outcome_free(struct limits_outcome *out);
 /* The direct runner with a throttle for the conversion `tag` (none, with
  * a warning, when cgroups are not available). */
 int runner_direct_new(const char *tag, struct engine_runner **out);
+/* The direct runner makes the wrapper a child subreaper: what the engine
+ * started and left (even in a session of its own) becomes our child. Kill
+ * every child we still have; call when the engine and the agent are gone. */
+void runner_direct_kill_adopted(void);
 /* Returns -ENOENT/-ENOTCONN etc. with *why_not set when systemd is not usable. */
 int runner_systemd_new(struct engine_runner **out, char **why_not);
 /* --check-systemd: say whether the systemd runner will be used and, if not,

@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,6 +55,41 @@ static void child_exec(const struct engine_command *cmd, const struct throttle *
     child_fail(errfd, errno);
 }
 
+/* The parent pid of PID from /proc/PID/stat, or -1. */
+static pid_t parent_of(const char *pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%s/stat", pid);
+    _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')');
+    int ppid;
+    return p && sscanf(p + 1, " %*c %d", &ppid) == 1 ? ppid : -1;
+}
+
+void runner_direct_kill_adopted(void)
+{
+    for (int round = 0; round < 16; round++) {
+        _cleanup_closedir_ DIR *d = opendir("/proc");
+        struct dirent *de;
+        int killed = 0;
+        while (d && (de = readdir(d))) {
+            if (de->d_name[0] < '1' || de->d_name[0] > '9' || parent_of(de->d_name) != getpid())
+                continue;
+            pid_t pid = (pid_t)atoi(de->d_name);
+            log_info("Killing PID %ld that the engine left behind", (long)pid);
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+            killed++;
+        }
+        if (!killed)
+            return;
+    }
+}
+
 static int on_child(sd_event_source *s, const siginfo_t *si, void *userdata)
 {
     struct runner_direct *d = userdata;
@@ -70,12 +108,12 @@ static int direct_start(struct engine_runner *r, sd_event *event, const struct e
     struct runner_direct *d = (struct runner_direct *)r;
     int errpipe[2];
 
-    /* The log exists already, owned by the conversion user: O_CREAT on it
-     * is refused even to root in a sticky world-writable directory such
-     * as /tmp (fs.protected_regular), so create it only if it is gone. */
-    _cleanup_close_ int logfd = open(cmd->v2v_log_path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
-    if (logfd < 0 && errno == ENOENT)
-        logfd = open(cmd->v2v_log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    _cleanup_close_ int logfd = open(cmd->v2v_log_path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    struct stat st;
+    if (logfd >= 0 && (fstat(logfd, &st) < 0 || !S_ISREG(st.st_mode) || fcntl(logfd, F_SETFL, O_WRONLY | O_APPEND) < 0)) {
+        close(TAKE_FD(logfd));
+        errno = EBADF;
+    }
     if (logfd < 0) {
         int e = errno;
         return error_set(error, -e, "cannot open the v2v log %s: %s",
@@ -83,6 +121,7 @@ static int direct_start(struct engine_runner *r, sd_event *event, const struct e
     }
     if (pipe2(errpipe, O_CLOEXEC) < 0)
         return -errno;
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
     pid_t pid = fork();
     if (pid < 0) {
         int e = errno;
@@ -131,6 +170,11 @@ static int direct_kill(struct engine_runner *r)
     return kill(r->pid, SIGKILL) < 0 ? -errno : 0;
 }
 
+static void direct_kill_leftovers(struct engine_runner *r)
+{
+    runner_direct_kill_adopted();
+}
+
 static void direct_free(struct engine_runner *r)
 {
     struct runner_direct *d = (struct runner_direct *)r;
@@ -163,6 +207,7 @@ int runner_direct_new(const char *tag, struct engine_runner **out)
         .stop = direct_stop,
         .kill = direct_kill,
         .set_limits = direct_set_limits,
+        .kill_leftovers = direct_kill_leftovers,
         .free = direct_free,
     };
     throttle_collect_leftovers();

@@ -11,5 +11,7 @@ struct ssh_agent;
 int ssh_agent_start(struct conversion *c, struct ssh_agent **out, char **error);
 const char *ssh_agent_socket(const struct ssh_agent *a);
 void ssh_agent_stop(struct ssh_agent *a);
+/* A dead wrapper's agent, by the pid and start time in its run directory. */
+void ssh_agent_collect(int run_fd);
 
 #endif

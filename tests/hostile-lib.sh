@@ -1,0 +1,94 @@
+# Shared by the hostile-neighbour tests (sourced after lib.sh): an
+# unprivileged local user made for the test (removed at exit), the kernel's
+# link/FIFO protections switched off and on around each case (the host's
+# values restored right after, also on failure), and the wrapper's default
+# layout: no V2VW_STATE_DIR, so state and throttling files live in the
+# private run directory under V2VW_RUN_DIR (a scratch copy of
+# /run/virt-v2v-wrapper).
+need_root "the wrapper runs as root and the attacker is another local user"
+command -v setpriv >/dev/null || skip "setpriv (util-linux) is not installed"
+
+unset V2VW_STATE_DIR
+export V2VW_RUN_DIR=$SCRATCH/run
+chmod 755 "$SCRATCH"
+chmod 1777 "$SCRATCH/out"
+
+HOSTILE_USER=v2vwh$$
+useradd -M -N -d /nonexistent -s /usr/sbin/nologin "$HOSTILE_USER" >/dev/null 2>&1 \
+    || { echo "FAIL: cannot create the user $HOSTILE_USER"; exit 1; }
+HUID=$(id -u "$HOSTILE_USER")
+HGID=$(id -g "$HOSTILE_USER")
+PROTECTIONS="fs.protected_symlinks fs.protected_regular fs.protected_fifos"
+declare -A HOST_PROTECTION
+for p in $PROTECTIONS; do HOST_PROTECTION[$p]=$(sysctl -n "$p"); done
+
+protections_restore() {
+    for p in $PROTECTIONS; do sysctl -qw "$p=${HOST_PROTECTION[$p]}"; done
+}
+hostile_cleanup() {
+    protections_restore
+    pkill -KILL -u "$HUID" 2>/dev/null
+    userdel "$HOSTILE_USER" >/dev/null 2>&1
+}
+trap hostile_cleanup EXIT
+
+# protections off|on
+protections() {
+    local v=0 p
+    [ "$1" = on ] && v=1
+    for p in $PROTECTIONS; do
+        if [ "$p" = fs.protected_symlinks ]; then sysctl -qw "$p=$v"; else sysctl -qw "$p=$((v * 2))"; fi
+    done
+}
+
+# as_user COMMAND...: run as the unprivileged user.
+as_user() { setpriv --reuid="$HUID" --regid="$HGID" --clear-groups -- "$@"; }
+# as_vdsm COMMAND...: run as uid/gid 36 (the oVirt upload's conversion user).
+as_vdsm() { setpriv --reuid=36 --regid=36 --clear-groups -- "$@"; }
+
+# both_ways CASE: run the shell function CASE with the protections off, then
+# on; the host's values come back between and after.
+both_ways() {
+    local mode
+    for mode in off on; do
+        protections "$mode"
+        "$1" "$mode"
+        protections_restore
+        rm -rf "${V2VW_RUN_DIR:?}" "${V2VW_LOG_DIR:-$SCRATCH/log}"/* "$SCRATCH"/out/*
+    done
+}
+
+# denied COMMAND...: the unprivileged user cannot do it.
+denied() { ! as_user "$@" 2>/dev/null; }
+# The run directories of this test (a sorted list).
+run_dirs() { ls -d "$V2VW_RUN_DIR"/v2v-import-* 2>/dev/null; }
+# No secret directory, agent or lock of a finished or collected conversion.
+nothing_secret_left() {
+    [ -z "$(find "$V2VW_RUN_DIR" \( -name secrets -o -name agent -o -name agent.pid \) 2>/dev/null)" ]
+}
+# wrapper_daemon_of STATE: the daemon's PID (the state's own writer).
+wrapper_daemon_of() {
+    local rd
+    rd=$(dirname "$1")
+    fuser "$rd/owner.lock" 2>/dev/null | tr -s ' ' '\n' | grep -v '^$' | head -1
+}
+
+# start_with_known_pid INPUT_FILE: start the wrapper (in the background,
+# stdout/stderr into $SCRATCH/stdout, stderr) under a PID known before it
+# runs, so a test can plant what a neighbour would guess. Sets WPID; the
+# wrapper waits until `release_wrapper`.
+start_with_known_pid() {
+    rm -f "$SCRATCH/pid" "$SCRATCH/go"
+    sh -c 'echo $$ > "$1"; while [ ! -e "$2" ]; do sleep 0.02; done; exec "$3" < "$4"' _ \
+        "$SCRATCH/pid" "$SCRATCH/go" "$WRAPPER" "$1" > "$SCRATCH/stdout" 2> "$SCRATCH/stderr" &
+    WSHELL=$!
+    wait_for test -s "$SCRATCH/pid"
+    WPID=$(cat "$SCRATCH/pid")
+}
+release_wrapper() { touch "$SCRATCH/go"; }
+# The wrapper's TAGs for this second and the next few: STAMP-PID.
+guessed_tags() { # PID
+    local s now
+    now=$(date +%s)
+    for s in -1 0 1 2 3 4 5 6; do echo "$(date -d "@$((now + s))" +%Y%m%dT%H%M%S)-$1"; done
+}
