@@ -26,14 +26,14 @@ run_wrapper() {
     ERR=$(cat "$SCRATCH/stderr")
 }
 
-# wrapper_daemon_pid STATE_FILE [PROC]: the PID of the daemon that runs this
-# conversion, from what the kernel records: the holder of the owner lock in
-# the conversion's secrets directory (PROC: another /proc, e.g. a pid
-# namespace's, read by the caller's wrapper of this function).
+# wrapper_daemon_pid STATE_FILE: the PID of the daemon that runs this
+# conversion, as its state file records it (`wrapper_pid`, written by the
+# daemon itself once it runs the conversion), checked to be alive.
 wrapper_daemon_pid() {
-    local ino
-    ino=$(stat -c %i "$(run_dir_of "$1")/owner.lock" 2>/dev/null) || return 1
-    awk -v ino="$ino" '$2 == "FLOCK" && $6 ~ (":" ino "$") { print $5; exit }' "${2:-/proc}/locks"
+    local pid
+    pid=$(jq -r '.wrapper_pid // empty' "$1" 2>/dev/null) || return 1
+    [ -n "$pid" ] && [ -d "/proc/$pid" ] || return 1
+    echo "$pid"
 }
 
 # wait_finished STATE_FILE [SECONDS]: until the state says finished.
