@@ -179,7 +179,9 @@ fi
 # --- state directory full --------------------------------------------------------------------
 if section state-dir-full; then
 # (a) vddk: full during the copy. Writes fail and the previous state stays;
-# the final write succeeds because removing the secret files frees a page.
+# the engine is killed and the space comes back, so the final write (retried
+# while the directory is full) succeeds. The secret files no longer free a
+# page there: they live in the private run directory.
 FULL=$SCRATCH/full
 mkdir -p "$FULL"
 mount -t tmpfs -o size=256k tmpfs "$FULL" && MOUNTS+=("$FULL")
@@ -196,8 +198,10 @@ check "state full: state stays valid while the disk is full ($valid/20)" test "$
 check "state full: previous state intact" test "$(jq -c .disks "$STATE")" = "$before"
 check "state full: failure logged once" test "$(grep -c 'Cannot write the state file' "$WLOG")" = 1
 kill -KILL "$EPID"
+check "state full: final write failure logged" wait_for grep -q 'Cannot write the final state file' "$WLOG"
+rm -f "$FULL/filler"
 V2VW_STATE_DIR=$FULL row "state dir full during copy (256k tmpfs), then engine killed"
-rm -f "$FULL/filler" "$V2VW_LOG_DIR"/*
+rm -f "$V2VW_LOG_DIR"/*
 
 # (b) full at the end, nothing to free: the final write fails and is
 # retried every second; once space comes back, the state says finished.
