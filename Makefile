@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Front door. The real build is CMake; this gives the short commands.
 BUILD ?= build
 JOBS ?= $(shell nproc)

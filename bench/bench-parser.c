@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Throughput of the engine log parser on the virt-v2v 2.2 fixtures
  * concatenated to >= 1 GiB (generated on the fly, never held in memory),
  * and the cost of one state file write.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* How long from a throttling file being renamed into place to the new limit
  * being in effect (the cgroup quota file and the tc class rate read back
  * through libnl say so), over 100 changes. Goal: <= 50 ms.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """A benchmark engine: writes nbdcopy progress segments like virt-v2v 2.x and
 measures how long each takes to show in the wrapper's state file."""
 import glob, json, os, statistics, sys, time

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The baseline of bench/lean-core.sh: a minimal C program doing the
  * wrapper's core job and nothing else, with libc only. It reads the input,
  * prints the JSON line with the paths, runs the engine ($V2VW_ENGINE) with

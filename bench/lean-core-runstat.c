@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Measure one program the way bench/lean-core.sh compares the wrapper with
  * its minimal baseline: run it RUNS times with INPUT on stdin and report
  *   cpu      CPU time of the process itself (its schedstat once it exited,

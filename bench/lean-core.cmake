@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The lean-core benchmark's two helper programs (bench/lean-core.sh).
 add_executable(lean-core-minimal bench/lean-core-minimal.c)
 add_executable(lean-core-runstat bench/lean-core-runstat.c)

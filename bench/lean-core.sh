@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Lean core: the wrapper side by side with a minimal C program doing the
 # same job (bench/lean-core-minimal.c: print the JSON line, follow the log
 # with inotify, write the state atomically), in one run, with the fake

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """How long after the real virt-v2v writes a progress segment into its log
 does the wrapper's state file show it?
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Real virt-v2v through the wrapper: the delay between the engine writing a
 # nbdcopy progress segment into the v2v log and the state file showing it
 # (inotify on both), and the wrapper's start-to-stdout time. Converts the

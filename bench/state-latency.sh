@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The delay between the engine writing a progress segment and the state
 # file showing it (the wrapper in daemon mode, direct runner).
 set -eu

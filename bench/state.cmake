@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Benchmarks of the state/ room (not run by `make check`).
 add_executable(bench-parser bench/bench-parser.c)
 target_link_libraries(bench-parser PRIVATE v2vw)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* How long starting the engine takes: in a transient unit through the
  * systemd runner (runner_systemd_new, then start() = StartTransientUnit
  * until the job is done and ExecMainPID is known) versus fork+exec of the

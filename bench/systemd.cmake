@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Unit start through the systemd runner vs fork+exec (bench/systemd.sh runs
 # it inside a booted systemd).
 add_executable(systemd-start-bench bench/systemd-start-bench.c)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Median time to start the engine in a transient unit (systemd runner) vs
 # fork+exec, over 30 runs, inside a real systemd booted by
 # tests/systemd-harness.sh. Root only.  usage: bench/systemd.sh [BUILD] [RUNS]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Throttling apply latency: rename of a throttling file -> limit in effect.
 add_executable(bench-throttle bench/bench-throttle.c)
 target_link_libraries(bench-throttle PRIVATE v2vw)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # What `make install` puts on a host, and the man page it needs built.
 # DESTDIR is honoured by `cmake --install`; the prefix defaults to /usr
 # because clients call /usr/bin/virt-v2v-wrapper.py.

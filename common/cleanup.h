@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Scope-bound resources, the sd-bus way: declare with _cleanup_xxx_ and the
  * resource is released on every return path. */
 #ifndef V2VW_CLEANUP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Libraries loaded on demand: what only a check or one output needs
  * (libguestfs, libvirt, libcurl) is not linked into the core process, so
  * a conversion's daemon starts fast and stays small. A user lists the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one error idiom. Inside, functions return negative errno; at the
  * edge, one human sentence says what went wrong. error_set puts the
  * sentence into *error (error NULL: nothing is kept) and returns r, so a

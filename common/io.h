@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* File descriptor I/O that survives EINTR and short transfers. */
 #ifndef V2VW_IO_H
 #define V2VW_IO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The wrapper log: timestamped, levelled lines in v2v-import-TAG-wrapper.log.
  * Until a log is opened, lines go to stderr; or, after
  * log_hold_until_open(), they are kept (16 KiB) and written into the log

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Secrets in memory: overwritten before the memory is given back, so a
  * later core or heap dump does not hold them. The one set of wiping helpers. */
 #ifndef V2VW_SECRET_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The wrapper's own environment knobs (every V2VW_* variable), read once
  * into one struct. The README's environment table lists them all. None is
  * passed on to the engine. */

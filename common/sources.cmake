@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Sources of common/: the utility floor every room may use.
 list(APPEND V2VW_COMMON_SOURCES
   common/dlib.c

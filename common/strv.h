@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A growable NULL-terminated vector of owned strings (argv, envp). */
 #ifndef V2VW_STRV_H
 #define V2VW_STRV_H

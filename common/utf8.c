@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* utf8_sanitize: arbitrary bytes -> bounded, valid UTF-8 (RFC 3629). */
 #include <stdint.h>
 #include <stdlib.h>

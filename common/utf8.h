@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* UTF-8 (RFC 3629): the one decoder every room uses. */
 #ifndef V2VW_UTF8_H
 #define V2VW_UTF8_H

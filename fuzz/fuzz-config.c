@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz the input document parser (config_parse). Invariants: an error is
  * one non-empty sentence and leaves nothing to free; success gives the
  * mandatory keys and values from the documented sets, and config_free

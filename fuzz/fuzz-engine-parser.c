@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: arbitrary bytes as the engine's logs.
  *
  * Input: byte 0 chooses the split (which log gets the data, chunk size),

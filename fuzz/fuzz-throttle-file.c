@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz the throttling file parser (throttle_request_parse). Invariants: an
  * error is one sentence; a valid request has a positive CPU percent and
  * network rate whenever they are limited, and its texts are well formed. */

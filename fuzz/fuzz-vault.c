@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz the LUKS keys vault's shape check and key extraction. Invariants:
  * an error is one sentence naming the vault, with no newline, and leaves no
  * entries; success gives only valid devices and non-empty keys. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # libFuzzer targets (clang): the LUKS vault, the input document, the
 # throttling file; plus the fuzz build settings every target shares.
 if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Corpus regression driver: a main() for a libFuzzer target built with the
  * normal compiler. Feeds every regular file of each directory given to
  * LLVMFuzzerTestOneInput once; a crash or failed assertion fails the test.

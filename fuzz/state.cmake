@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # libFuzzer target of the state/ room: the engine log parser and the state
 # JSON. The room's sources are compiled into the target itself so they get
 # coverage instrumentation whatever the library was built with.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Sources of luks/: the LUKS keys vault.
 list(APPEND V2VW_LUKS_SOURCES
   luks/vault.c

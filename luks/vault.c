@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The LUKS keys vault: open safely, check who may read it, validate the
  * whole document, return the current VM's keys.
  *

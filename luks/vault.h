@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The LUKS keys vault (CONTRACT §9): a JSON file owned by the conversion
  * user, private to it, mapping VM names to the LUKS keys of their disks:
  *

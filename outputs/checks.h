@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Host checks of oVirt conversion hosts (`--check-NAME`, CONTRACT §1).
  * Each prints what it found to `out` and returns 0 (pass) or 1 (fail). */
 #ifndef V2VW_OUTPUTS_CHECKS_H

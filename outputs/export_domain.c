@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* oVirt export domain (`export_domain` = host:/path): virt-v2v -o rhv, run
  * as root because the engine mounts the NFS export itself. */
 #include "outputs/output.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* EXT: convert into a libvirt storage pool (-o libvirt [-oc URI] -os POOL).
  * Before anything starts, the pool is looked up through libvirt: it must
  * exist and be active, or the conversion would fail after the copy. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* EXT: convert into a local directory (-o local -os DIR), for hosts without
  * oVirt and for the demo and tests. */
 #include <errno.h>

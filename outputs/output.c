@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What every output shares: the lookup, the plan, -of/-oa. */
 #include <assert.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The output boundary: one file per output (host) kind.
  *
  * The wrapper picks the kind from the input keys, then hands the output its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A small oVirt REST API v4 client (libcurl + json-c): SSO password login
  * like the official SDKs, the few calls the wrapper needs, token revocation
  * at the end. Every call has a connect and a total timeout; TLS is verified

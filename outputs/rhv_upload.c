@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* oVirt/RHV upload (`rhv_url`): virt-v2v -o rhv-upload, run as vdsm:kvm.
  * prepare: allocation from the storage domain's type (drivers ISO: the plan).
  * engine_event: the disks the engine created (kept here, not in the state).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Internals of the oVirt upload output, exposed for its tests. */
 #ifndef V2VW_RHV_UPLOAD_H
 #define V2VW_RHV_UPLOAD_H

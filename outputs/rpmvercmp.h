@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Version comparison exactly as rpm does it (rpmvercmp from librpm):
  * alphanumeric segments, numeric segments beat alphabetic ones, leading
  * zeros ignored, `~` sorts before everything (even the end), `^` sorts after

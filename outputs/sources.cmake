@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Sources of outputs/: one file per output kind, and their clients.
 list(APPEND V2VW_OUTPUTS_SOURCES
   outputs/output.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The drivers ISO for oVirt hosts (CONTRACT §7): an absolute virtio_win, a
  * file name inside the ISO domain, or the best guest-tools ISO found there. */
 #ifndef V2VW_VIRTIO_WIN_H

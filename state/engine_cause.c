@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The real cause of an engine failure. virt-v2v often ends with a generic
  * error ("nbdcopy command failed, see earlier error messages") or none at
  * all (errors of its C parts are printed as `/usr/bin/virt-v2v: TEXT`, e.g.

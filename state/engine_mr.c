@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Machine-readable log records: one JSON object each,
  * {"message": TEXT, "timestamp": ..., "type": message|info|warning|error}.
  * Stage messages become `status`, errors `last_message`. Copy state is not

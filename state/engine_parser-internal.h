@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Private to the engine parser: the parser struct and the per-log record
  * handlers (engine_v2v.c, engine_mr.c). */
 #ifndef V2VW_ENGINE_PARSER_INTERNAL_H

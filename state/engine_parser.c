@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Streaming record splitter of the engine's two logs: records end at '\r'
  * or '\n'; a record is handed over straight from the caller's buffer when
  * it is complete there, else kept (at most ENGINE_PARSER_MAX_RECORD bytes)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Streaming parser of the engine's two logs (ENGINE-OUTPUT.md).
  *
  * Feed it the bytes of the v2v log and of the machine-readable log in

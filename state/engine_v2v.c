@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* v2v log records (ENGINE-OUTPUT.md): stage lines, copy progress of
  * nbdcopy (2.x) and qemu-img (1.x), the source path of the disk being
  * copied (vddk, ssh), rhv-upload disk ids and VM id, the engine's error.

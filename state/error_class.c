@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The table of engine messages -> error class. Rules are tried in order;
  * the first whose text occurs in the message (case-insensitive) wins, so
  * the more specific texts come first. Sources: the real virt-v2v 2.2

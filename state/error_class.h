@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Why a conversion failed, in a small fixed vocabulary, with one sentence
  * of what to check or do. The table maps the engine's real messages
  * (virt-v2v 2.2 transcripts and its own message strings) to a class. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Sources of state/: the state model, its file, the engine log parser.
 list(APPEND V2VW_STATE_SOURCES
   state/state.c

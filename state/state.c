@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The conversion state model (CONTRACT §6): setters that keep every string
  * valid UTF-8 and bounded, and bump `generation` only on visible changes. */
 #include <errno.h>

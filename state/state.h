@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The conversion state: what clients read from the state file (CONTRACT §6).
  *
  * One struct holds it; every setter bumps `generation` when something

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The state as the JSON object of the state file (CONTRACT §6). */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Prometheus text exposition of conversions: families grouped, each with
  * HELP and TYPE, label values escaped (backslash, quote, newline). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Conversions as Prometheus/OpenMetrics text (the admin command's
  * `metrics`, and the wrapper's node_exporter textfile). Works on state
  * file JSON, so the admin command needs nothing but json-c. */

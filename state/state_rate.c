@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Smoothed progress rates: a sample at least every second moves an
  * exponentially weighted mean of percent per second (half old, half new),
  * so one slow or fast second does not swing the ETA. Bytes per second and

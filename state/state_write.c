@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Atomic replacement of the state file: temporary in the same directory
  * (relative to its descriptor, O_EXCL|O_NOFOLLOW), written, fsync'd,
  * chmod 0644, renamed over the old file. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one helper of every C unit test.
  *
  *   CHECK(cond)                 report and count a failure, keep going

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The fault matrix: each fault must end with a valid state file saying
 # `finished` and `failed` with a meaningful `last_message` (or, for faults
 # found before the start, exit 1 with a clear error and no files), no

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Command-line conventions: getopt_long, -h/-V short forms (libguestfs tools
 # accept -V), usage on stdout with exit 0 for --help, errors on stderr with
 # exit 1, and the exit statuses documented (2: a failed foreground run).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # One wrapper drives every engine generation: the arguments whose spelling
 # changed are chosen from the engine's --version and capabilities. The fake
 # engine advertises each version and refuses what that version removed, as

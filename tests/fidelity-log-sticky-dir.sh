@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The log directory may be a sticky world-writable one (/tmp, or a test's
 # V2VW_LOG_DIR) where fs.protected_regular refuses even root an O_CREAT open
 # of a file another user owns: the v2v log, created for the conversion user

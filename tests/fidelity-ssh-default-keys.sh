@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The ssh transport without "ssh_key" (what ManageIQ sends): the wrapper
 # loads the conversion user's default keys (~/.ssh/id_ed25519 ...) into the
 # agent with ssh-add and no argument, as that user. Here the conversion is

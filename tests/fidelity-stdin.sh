@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # stdin that is not a JSON document gives a sentence that names stdin, and
 # a person who runs the wrapper at a terminal is told that it waits for the
 # document there (instead of a silent wait).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Foreground mode ("daemonize": false) writes log lines after the JSON line
 # on stdout. A client that reads the first line and closes the pipe, or a
 # container log pipe that breaks or stops being read, must never stop the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Unknown input keys are accepted (clients send extra ones) but never
 # silent: each gets a warning line on stderr before the wrapper daemonizes,
 # and in the wrapper log, naming the nearest known key when it looks like a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Without "luks_keys_vault" the vault is $HOME/.v2v_luks_keys_vault.json of
 # the wrapper's own environment (root's home on a conversion host), not the
 # conversion user's (CONTRACT §9): an oVirt upload runs the engine as vdsm

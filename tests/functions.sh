@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The one vocabulary of the shell tests (sourced by every test, directly or
 # through lib.sh, throttle-lib.sh, ovirt-lib.sh):
 #

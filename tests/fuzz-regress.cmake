@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Corpus regression for every fuzz target (fuzz/fuzz-*.c): each is linked
 # with fuzz/regress-main.c using the normal compiler and run on its
 # committed corpus fuzz/corpus/<target>/ as part of `make check`.

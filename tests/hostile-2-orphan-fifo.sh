@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Attack 2: a local user plants a lock file and a FIFO where orphan
 # collection looked (/tmp/v2v-import-X.secrets/owner.lock, /tmp/v2v-import-X.state):
 # the next wrapper must print its JSON line at once and leave the plants

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Attack 3: another local user writes (or plants before the start) the
 # throttling file of a root conversion. It lives in the root-only run
 # directory now: the user can neither create nor write it, and a file there

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Attack 4: a local user pre-creates, as directories, the names the next
 # wrappers would use (time + PID) in /tmp, where secrets and state used to
 # be. Every conversion must still start (nothing of it lives there now, and

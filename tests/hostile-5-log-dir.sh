@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Attack 5: the local output logged into /tmp, where a pre-created 0666
 # file received root's log (and a FIFO there hung the wrapper). Now its logs
 # go to a root-owned /var/log/virt-v2v-wrapper (not writable by others),

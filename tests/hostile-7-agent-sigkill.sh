@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Attack 7: a SIGKILLed wrapper left the ssh-agent holding the private key
 # running. Now the agent dies with the wrapper (its guardian sees the
 # wrapper's end of a pipe close), and when the guardian is killed too, the

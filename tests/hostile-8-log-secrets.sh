@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Attack 8 (last parts): a password inside vmware_uri reached the wrapper
 # log, and the log dumped the whole environment at debug level. URIs are
 # logged with their password masked, and environment values whose names

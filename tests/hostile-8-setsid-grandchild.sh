@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Attack 8 (first part): with no cgroup to put the engine in (throttling
 # unavailable), a grandchild of the engine that called setsid() escaped
 # the engine's process group and survived. The wrapper is a child

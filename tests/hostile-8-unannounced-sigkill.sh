@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Attack 8 (third part): a wrapper SIGKILLed after it created its files but
 # before its JSON line reached the client left logs and a temporary state
 # file nobody would ever learn of. The next wrapper removes them: the run

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Attack 8 (fourth part): overlong UTF-8 and encoded surrogates in input
 # strings were accepted (and then no longer matched in the state); the
 # README says invalid UTF-8 is an error. One line naming the key, exit 1,

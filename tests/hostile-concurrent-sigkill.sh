@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Twenty conversions at once (every fourth with an ssh key, so with an
 # agent), about half of their wrappers SIGKILLed at random moments; then
 # one more wrapper collects. Every state ends finished; no secret, agent,

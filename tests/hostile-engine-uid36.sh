@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Attack 1 and 6, and every other tampering a hostile engine running as
 # uid 36 (the oVirt upload's user) can try: it must not be able to rename,
 # replace or symlink the secrets directory, replace or hold the owner lock,

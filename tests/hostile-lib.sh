@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared by the hostile-neighbour tests (sourced after lib.sh): an
 # unprivileged local user made for the test (removed at exit), the kernel's
 # link/FIFO protections switched off and on around each case (the host's

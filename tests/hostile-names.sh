@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Hostile vm_name values: with "/", "..", quotes and shell syntax, unicode,
 # at the length limit: accepted, and no path contains input text (state and
 # log names are TAG only), nothing is created outside the state and log

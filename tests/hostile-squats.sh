@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Symlink, FIFO, directory and hard-link squats on every path the wrapper
 # uses: the run root (a link to or a directory of another user: refused
 # with one sentence), names in the private run root (another user cannot

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Hostile neighbours: the real wrapper, as root, against another local user
 # (created and removed by each test) and a hostile engine running as uid 36,
 # with the kernel's link/FIFO protections off and on. They flip global

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The rooms' arrows are enforced by the build: a probe that includes a
 # header across an arrow compiles only when the arrow is allowed.
 #   v2vw_layering_probe(NAME ROOM-TARGET HEADER)

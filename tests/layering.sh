@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The rooms' arrows hold at build time (tests/layering.cmake): every
 # allowed probe builds; every forbidden one fails because its header is not
 # on that room's include path (and for no other reason).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared helpers for the wrapper's shell tests (sourced): the test
 # vocabulary (functions.sh) and the wrapper's test environment. Each test
 # runs in its own scratch directory ($SCRATCH) that run-shell-test removes.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # OpenStack output: a real OpenStack (Keystone, Cinder, Neutron, Placement,
 # Nova from Debian 12's packages) on 127.0.0.1, installed and started by
 # tests/openstack/lab-* as the ctest fixture "openstack-lab", stopped at

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The admin command against several live conversions at once: list
 # --json, throttle (applied, as the state shows), cancel (finished as
 # cancelled, the others go on), show, and the exit statuses.

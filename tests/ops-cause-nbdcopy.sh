@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # 10.4: when the engine's error only points to earlier messages ("nbdcopy
 # command failed, see earlier error messages"), last_message is the earlier
 # specific line. Replays a real virt-v2v 2.2 run whose output was a full

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # 10.4: errors of virt-v2v's C parts are `/usr/bin/virt-v2v: TEXT` lines
 # (error(3) names the program by the path it was run as; the wrapper runs
 # a full path) with no machine-readable error; last_message carries them,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # last_message.class and .hint for each class of the vocabulary, from real
 # virt-v2v 2.2 transcripts where we have them (fixtures no-os, tests/data
 # v2v-2.2-*), else from fake-engine output made of the engine's own

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The wrapper logs to the journal with V2V_TAG, V2V_VM and priorities when
 # journald is reachable: a real systemd-journald in a private mount
 # namespace (its own /run/systemd/journal and /run/log/journal), then

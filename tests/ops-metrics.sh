@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # `metrics` and the node_exporter textfile (V2VW_PROMETHEUS_DIR): valid
 # Prometheus text (promtool check metrics, from Debian's prometheus
 # package), one sample per conversion, the values of its state.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Stall detection: an engine that stops printing for longer than
 # stall_seconds gets a warning in the state (stalled, last_message type
 # warning, a log line); its next progress clears it; nothing is killed.

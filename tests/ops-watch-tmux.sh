@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # `watch` on a real terminal (tmux): the list is redrawn as the state files
 # change (the bars move), on the alternate screen; `q` quits and the
 # screen the user had is back, cursor visible.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Operating a conversion host: the real cause of failures, error classes,
 # progress figures, stall warnings, the admin command, metrics.
 v2vw_shell_test(ops-cause-nbdcopy tests/ops-cause-nbdcopy.sh)

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """A test double of the oVirt engine: its REST API v4 and its SSO service.
 
 A real oVirt engine (a Java application server with PostgreSQL) cannot run

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The oVirt REST client and the rhv-upload output's prepare/finish against
 # the oVirt API test server: request sequences, headers, TLS verification,
 # allocation by storage type, errors, timeouts, cleanup, no password leaks.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # --checks lists the oVirt host checks; --check-rhv-version fails with a
 # clear message on a host without VDSM (this one) and passes with a new
 # enough (fake) rpm; --check-rhv-guest-tools finds a tools ISO in a fake

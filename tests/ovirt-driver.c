@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Drives the oVirt client and the rhv-upload output against the oVirt API
  * test server (tests/ovirt-api-server.py); tests/ovirt-api.sh checks what it
  * prints and what the server recorded.

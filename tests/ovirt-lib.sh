@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared by the oVirt shell tests: a throwaway CA, a server certificate for
 # 127.0.0.1 and the oVirt API test server (tests/ovirt-api-server.py).
 #   ovirt_certs            -> ca.pem, server.pem/key, other-ca.pem in $PWD

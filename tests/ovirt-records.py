@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Print the requests the oVirt API test server recorded, one per line:
 `METHOD PATH[?QUERY] STATUS`, and check the protocol on the way: API calls
 carry a valid Bearer token, Accept: application/json and Version: 4; SSO

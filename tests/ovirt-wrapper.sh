@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The real wrapper with the oVirt outputs: full engine argv (upload secure
 # and insecure, export domain), identity and environment, and end to end
 # with the fake engine and the oVirt API test server: a failed upload has

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # oVirt / RHV host kind: REST client, rhv-upload and export-domain outputs,
 # drivers ISO, host checks.
 add_executable(ovirt-driver tests/ovirt-driver.c)

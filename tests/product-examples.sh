@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Every shipped example works with examples/try (the fake engine, a scratch
 # directory): inputs convert, the throttling file is applied, the LUKS
 # vault's keys reach the engine.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # `make install` as a packager uses it: DESTDIR and the prefix honoured,
 # every file in place and in the install manifest; BUILD_TESTING=OFF builds
 # only the product; building asks for build dependencies only.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The man page renders without a warning, and names every input key that
 # docs/input.md names, which names every key the input parser knows.
 . "$TESTS_DIR/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The packages: the .rpm (rpmbuild, EL dependency names, their check off)
 # and the .deb build from this tree; the .deb installs into a fresh Debian
 # 12 root, where the installed files answer --version and run one

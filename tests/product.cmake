@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The product as a user and a packager meet it: the man page, the
 # documented keys, `make install`, the examples, the packages.
 v2vw_shell_test(product-man tests/product-man.sh)

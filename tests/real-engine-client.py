@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Drive the wrapper like a management client and record what it sees.
 
     real-engine-client.py WRAPPER INPUT.json SUMMARY.json [INTERVAL]

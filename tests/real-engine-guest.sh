@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Builds (or finds cached) the phony Windows guest the other real-engine
 # tests convert, and checks it is laid out as the phony-windows README says.
 source "$TESTS_DIR/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Helpers for the real-engine tests (sourced): the real virt-v2v converting
 # the phony Windows guest of scripts/make-phony-guest, driven through the
 # wrapper by tests/real-engine-client.py like a management client would.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Real engine on a disk with no operating system: inspection fails, and the
 # state file says so (failed, non-zero return_code, the engine's error).
 source "$TESTS_DIR/real-engine-lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Real engine, one disk, daemonized, local_storage, qcow2: the client sees
 # started, the pid, progress rising to 100, then a clean finish, and the
 # converted disk is a qcow2 image.

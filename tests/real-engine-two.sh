@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Real engine, two disks from libvirt XML, source_disks for both: each disk
 # is in the state exactly once and both reach 100.
 source "$TESTS_DIR/real-engine-lib.sh"

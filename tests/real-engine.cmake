@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Real-engine end-to-end tests: the real virt-v2v converts the phony Windows
 # guest (scripts/make-phony-guest, cached per machine) through the wrapper.
 # Label real-engine; serial (each runs a TCG appliance); the first builds the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Secrets never leak: a vddk run (password) with a LUKS vault of two keys,
 # and an ssh run (ssh_key). Distinctive secret strings must not appear in
 # any file the run produced, nor in the cmdline or environment of any

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # A real systemd, booted as PID 1 of private namespaces, for tests that need
 # a systemd manager (the systemd runner, the wrapper under systemd).
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Drives the systemd runner for tests/systemd.sh: starts ENGINE ARGS... in a
  * transient unit from an sd-event loop and prints JSON lines on stdout:
  *   {"event": "started", "pid": N, "unit": "virt-v2v-wrapper-TAG.service", "throttle": BOOL}

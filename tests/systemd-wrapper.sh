@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The real wrapper, daemonized inside a booted systemd (systemd-harness.sh):
 # it runs the (fake) engine in a transient unit; the state's pid is the
 # unit's ExecMainPID; return_code/failed for exit 0 and 3; SIGTERM to the

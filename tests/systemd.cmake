@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The systemd runner against a real systemd booted in private namespaces
 # (tests/systemd-harness.sh). Root only; skipped (77) otherwise.
 add_executable(systemd-runner-driver tests/systemd-runner-driver.c)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The systemd runner against a real systemd (tests/systemd-harness.sh): unit
 # properties, PID, CPU quota, exit codes, signals, stop, no leftover units,
 # and the host's /tmp untouched by the booted systemd.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* config_parse: typed values from valid documents, and every example in
  * examples/ is accepted. (Rejections are covered end to end by
  * tests/wrapper-bad-input.sh.) */

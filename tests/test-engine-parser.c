@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The engine log parser against real virt-v2v 2.2 transcripts and
  * hand-written 1.x ones, fed whole, byte by byte and in random chunks. */
 #include <errno.h>

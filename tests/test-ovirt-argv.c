@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The oVirt outputs' identity and engine arguments (CONTRACT §4): upload
  * secure and insecure, with and without allocation, export domain. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rpmvercmp against the classic vectors of rpm's tests/rpmvercmp.at. */
 #include <stdio.h>
 #include "outputs/rpmvercmp.h"

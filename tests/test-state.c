@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The state model, its JSON (CONTRACT §6) and the atomic state file. */
 #include <dirent.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit names and the Environment= filter of the systemd runner (no systemd
  * needed; the runner itself is tested against a real one in systemd.sh). */
 #include <stdio.h>

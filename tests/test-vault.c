@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The LUKS keys vault: every way a vault file can be wrong gives one
  * sentence naming the vault and the problem and never a key; good vaults
  * give the current VM's keys in file order. Needs root (chown). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Drivers ISO (CONTRACT §7) and the RHV host checks on a fake
  * /rhev/data-center/mnt tree ($V2VW_RHEV_MNT): ISO domain discovery (data
  * domain and blockSD skipped), every priority and version ordering,

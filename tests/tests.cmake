@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Test registration. Every area keeps its own tests/AREA.cmake; this file
 # gives them two helpers and includes them all.
 #

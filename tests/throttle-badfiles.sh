@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Bad throttling files: each is one error, nothing is applied, the file is
 # removed and not read again. A file still being written is read once its
 # writer closes it.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # CPU throttling of a conversion's cgroup: two busy processes held to 50%
 # and 20% of one CPU, then unlimited; measured from the cgroup's own usage
 # counter (cgroup v2 cpu.stat usage_usec).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Test driver for the throttle room: throttle a command the way the wrapper
  * does, before the wrapper integrates it.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A wrapper killed with SIGKILL leaves its class, cgroups and registry
 # entry; the next one collects them (and kills what still runs there).
 . "$TESTS_DIR/throttle-lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Common parts of the throttle shell tests (sourced). Root only: they create
 # cgroups, network namespaces and tc objects, all of their own, all removed
 # on exit. Addresses 10.200.N.1/2 exist only inside the test's namespaces.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Ten conversions at once on one interface: ten distinct classes, each with
 # its own rate, all gone afterwards, and the qdisc gone with the last one.
 # Interfaces are picked the default way (up, not loopback).

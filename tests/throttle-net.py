@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Network helper for the throttle tests.
 
   sink ADDR PORT LOG      accept TCP connections, append "TIME TOTAL_BYTES" to LOG every 50 ms

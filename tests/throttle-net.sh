@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Network throttling of a conversion's cgroup: 1 MiB/s, changed to 4 MiB/s
 # through the throttling file, then unlimited; a process outside the cgroup
 # on the same interface is not shaped.

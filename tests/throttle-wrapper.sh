@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The real wrapper (in a network namespace of ours, so that its only
 # interface is our veth): the input's throttling is applied to the engine's
 # cgroup and tc class, a throttling file changes it, all is gone at the end;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Throttle room tests: the real cgroups, tc and inotify (root required).
 add_executable(throttle-driver tests/throttle-driver.c)
 target_link_libraries(throttle-driver PRIVATE v2vw)

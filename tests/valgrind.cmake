@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Every unit test (a test named like its executable target, as
 # v2vw_unit_test makes them) and every fuzz corpus regression once more
 # under valgrind: memory errors and definite leaks fail the test (exit 99).

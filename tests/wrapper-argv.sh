@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The engine's full command line and environment for each mode, compared
 # with the expected argv (table-driven; the fake engine records argv).
 . "$TESTS_DIR/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Malformed input of every kind: exit 1, one line on stderr naming the key
 # or the problem, nothing on stdout, no file left behind, no engine run.
 . "$TESTS_DIR/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The command line: --version, --help, --checks, --check-NAME.
 . "$TESTS_DIR/lib.sh"
 check "--version prints the name and a version" sh -c "'$WRAPPER' --version | grep -Eqx 'virt-v2v-wrapper [0-9]+\.[0-9]+\.[0-9]+'"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Whole runs with the fake engine: the stdout line, the state file from
 # first write to finished, daemon and foreground modes, failure.
 . "$TESTS_DIR/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Cancellation: SIGTERM/SIGINT to the wrapper, and the engine killed from
 # outside (clients `kill -TERM` the state's pid).
 . "$TESTS_DIR/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The wrapper core: the real binary with a fake engine (tests/fake-engine).
 v2vw_shell_test(wrapper-cli tests/wrapper-cli.sh)
 v2vw_shell_test(wrapper-bad-input tests/wrapper-bad-input.sh)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Class minors, allocated race-free between concurrent wrappers: under an
  * flock on RUNDIR/lock, each taken minor is a file RUNDIR/class-MMMM saying
  * who owns it ("PID START_TIME NETNS OWNS_CGROUPS TAG"), so that a later

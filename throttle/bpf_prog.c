@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR Apache-2.0 */
 /* The network classifier for kernels without cls_cgroup: a hand-assembled
  * SCHED_CLS program, loaded with bpf(2), that matches the packets whose
  * socket belongs to the conversion's cgroup v2:

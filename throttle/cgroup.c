@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The conversion's cgroups: finding the hierarchies, creating
  * virt-v2v-wrapper/TAG in them, writing limits, removing them. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* --check-throttling: try every method on things of our own (a probe
  * cgroup, a probe veth pair) and say what works. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Collect what wrappers that died without cleaning up left behind: their
  * tc classes and filters (in our network namespace), their cgroups, their
  * registry files. */

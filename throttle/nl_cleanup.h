@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* _cleanup_ helpers for libnl objects. */
 #ifndef V2VW_NL_CLEANUP_H
 #define V2VW_NL_CLEANUP_H

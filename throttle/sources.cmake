@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Sources of throttle/: cgroup CPU limits, tc network shaping, the throttling file.
 list(APPEND V2VW_THROTTLE_SOURCES
   throttle/alloc.c

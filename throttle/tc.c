@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Traffic control through libnl-route: our HTB root qdisc 7632: on each
  * egress interface, one class 7632:MINOR per conversion, and the filter that
  * sends the conversion's packets to it (cls_bpf, or cls_cgroup where the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The limits of one running conversion: its cgroups (CPU) and its tc class
  * (network). CONTRACT §8. */
 #include <ctype.h>

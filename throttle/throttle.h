@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Throttling (CONTRACT §8): what a throttling request says, and the limits a
  * conversion runs under: its cgroup (CPU quota) and its tc HTB class on
  * each egress interface (network), classified by that cgroup. */

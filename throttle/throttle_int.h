@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Internals of the throttle room, shared between its files (and its tests
  * and benchmark, which read back what was applied). Not a room interface. */
 #ifndef V2VW_THROTTLE_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Throttling requests (CONTRACT §8): the input's `throttling` key and the
  * throttling file share one form and one validator. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The throttling file watch: inotify on the file's directory for that one
  * name. A file is read when its writer closes it (IN_CLOSE_WRITE) or when
  * it is renamed into place (IN_MOVED_TO); IN_CREATE only catches what will

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Watching a conversion's throttling file (CONTRACT §8) from the sd-event
  * loop: each complete file that appears is parsed, handed to the callback
  * and removed. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The admin command (`virt-v2v-wrapper list|watch|show|cancel|throttle|
  * metrics`): a small separate program that reads state files and nothing
  * else of the wrapper (json-c and the state metrics only). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Steering one conversion: cancel (SIGTERM to its wrapper, as CONTRACT
  * §8 says) and throttle (its throttling file, written atomically), each
  * waiting until the state file shows the effect. */

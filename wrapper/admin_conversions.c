@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Finding the conversions of this host: the state files in the index
  * directory (where each wrapper links its state file) and in the state
  * directory. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* virt-v2v-wrapper-admin: what `virt-v2v-wrapper list|watch|show|cancel|
  * throttle|metrics` runs (main.c hands these commands over). It reads the
  * state files of this host's conversions and links json-c only. */

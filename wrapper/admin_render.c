@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the admin command prints: the list (a line per conversion, a bar
  * per disk), one-line summaries, `show`, and the JSON of `list --json`. */
 #include <math.h>

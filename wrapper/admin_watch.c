@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `watch [TAG]`: the list, redrawn when a state file changes (inotify on
  * the index and state directories, no polling). On a terminal: the
  * alternate screen, `q` or Ctrl-C quits and the screen is restored; else

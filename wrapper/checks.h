@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Host checks (CONTRACT §1): --checks lists them, --check-NAME runs one. */
 #ifndef V2VW_CHECKS_H
 #define V2VW_CHECKS_H

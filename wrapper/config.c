@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The input document: parse with json-c, validate every key, fill a typed
  * configuration. Errors are one sentence naming the key. */
 #include <assert.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The input document (CONTRACT §2), parsed and validated into a typed
  * configuration. Nothing here touches the file system. */
 #ifndef V2VW_CONFIG_H

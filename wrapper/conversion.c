@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The conversion as the stages hand it on: what the output sees of it. */
 #include "wrapper/conversion.h"
 

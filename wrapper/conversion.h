@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One conversion: the validated input, the plan made from it, the state of
  * the running conversion. Only wrapper/ sees this; the other rooms get
  * the narrow pieces they need. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The host's index of conversions: one symbolic link per conversion to its
  * state file, in one well-known directory ($V2VW_INDEX_DIR; default the
  * state directory when $V2VW_STATE_DIR is set, else

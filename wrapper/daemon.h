@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #ifndef V2VW_DAEMON_H
 #define V2VW_DAEMON_H
 /* Become a daemon: fork (the parent exits 0), setsid, fork again, umask

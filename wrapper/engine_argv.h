@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The engine's command line and environment (CONTRACT §3, §4). */
 #ifndef V2VW_ENGINE_ARGV_H
 #define V2VW_ENGINE_ARGV_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Who the conversion runs as, where its files are, and its secret files
  * (CONTRACT §5). Names never contain input text: only the TAG. */
 #ifndef V2VW_FILES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Running one conversion: the event loop from engine start to `finished`. */
 #ifndef V2VW_LIFECYCLE_H
 #define V2VW_LIFECYCLE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Follow a file the engine appends to, as it grows (inotify), and hand the
  * new bytes to a parser. Never re-reads from the start. */
 #ifndef V2VW_LOG_FOLLOWER_H

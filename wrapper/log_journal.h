@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The wrapper log also goes to the journal with structured fields
  * (V2V_TAG, V2V_VM, PRIORITY) when the wrapper runs under systemd or
  * journald is reachable; V2VW_JOURNAL=0|1 forces it off or on. */

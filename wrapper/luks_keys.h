@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The LUKS keys of a conversion as secret files (CONTRACT §9): the vault's
  * entries for the VM (luks/vault.h), each key in its own file in the
  * secrets directory (files.h), recorded in c->secrets.luks for

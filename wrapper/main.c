@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* virt-v2v-wrapper: one JSON document in, one JSON line out, then the
  * conversion runs as a daemon and reports through the state file. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Collection of what dead wrappers left. Only what can be proved ours is
  * trusted: a run directory in our private run root, owned by us and
  * writable by us alone, whose lock file (ours, a regular file with one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What a wrapper that died without cleaning up (SIGKILL, OOM) left behind:
  * its secret files, its ssh-agent, a state file that never says `finished`
  * (and, when it died before its JSON line, logs nobody knows of). The live

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #ifndef V2VW_PRIVILEGES_H
 #define V2VW_PRIVILEGES_H
 #include <sys/types.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Engine runners: how the engine process is started and followed.
  *
  *   direct  fork, enter the conversion cgroup, drop privileges, exec;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The direct runner: fork, enter the conversion's cgroup, drop privileges
  * (checked), exec the engine; follow it with an sd-event child source
  * (a pidfd underneath). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The systemd runner: the engine runs in a transient service unit
  * virt-v2v-wrapper-TAG.service, started and followed over sd-bus attached
  * to the caller's sd-event loop.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Sources of wrapper/: the application (CLI, lifecycle, runners); main.c is the executable.
 list(APPEND V2VW_WRAPPER_SOURCES
   wrapper/checks.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The ssh-agent runs as the conversion user under a small guardian (our
  * own code, root): the guardian holds the read end of a pipe whose write
  * end only the wrapper has, and kills the agent when it reads EOF, so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The ssh-agent of an ssh-transport conversion (CONTRACT §3): started as
  * the conversion user, holding `ssh_key` if given, else that user's default
  * keys (ssh-add with no argument), killed at the end. */

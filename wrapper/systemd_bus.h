@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The connection to the systemd manager, for the systemd runner and
  * --check-systemd: the system bus when there is one, else systemd's private
  * socket /run/systemd/private (a documented systemd endpoint, root only),

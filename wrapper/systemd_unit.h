@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The transient service unit a conversion runs in: its name and the
  * StartTransientUnit call that creates it. */
 #ifndef V2VW_SYSTEMD_UNIT_H

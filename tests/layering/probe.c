@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One include across one arrow of the rooms picture (README, Layout).
  * tests/layering.cmake compiles it once per arrow, linked with one room:
  * arrows the design allows must build, the others must not. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared by lab-start and lab-stop: where the OpenStack test lab keeps its
 # state, and how its processes are found.  Sourced, not run.
 #

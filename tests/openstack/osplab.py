@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A small OpenStack REST client for the lab's own scripts (lab-smoke,
 fake-engine-openstack), Python standard library only.
 
