@@ -31,7 +31,14 @@ first=$(pct)
 wait_for sh -c "jq -e '.progress > ($first + 10)' '${STATES[1]}' >/dev/null 2>&1"
 sleep 0.3
 second=$(pct)
-T capture-pane -p -t w > "$SCRATCH/screen.txt"
+# A whole frame (a capture can fall between clearing and redrawing on a
+# loaded machine): all three conversions and their disks.
+full_frame() {
+    T capture-pane -p -t w > "$SCRATCH/screen.txt"
+    grep -q " vm-1 " "$SCRATCH/screen.txt" && grep -q " vm-2 " "$SCRATCH/screen.txt" \
+        && grep -q " vm-3 " "$SCRATCH/screen.txt" && [ "$(grep -c '^    disk ' "$SCRATCH/screen.txt")" -ge 6 ]
+}
+wait_for full_frame
 check "vm-1's bar moved ($first -> $second)" awk -v a="$first" -v b="$second" 'BEGIN { exit !(b > a) }'
 for i in 1 2 3; do check "vm-$i on the screen" grep -q " vm-$i " "$SCRATCH/screen.txt"; done
 check "per-disk bars" test "$(grep -c '^    disk ' "$SCRATCH/screen.txt")" -ge 6
