@@ -19,6 +19,7 @@
 #include "throttle/throttle_int.h"
 #include "throttle/throttle_watch.h"
 #include "common/log.h"
+#include "common/settings.h"
 
 #define CHANGES 100
 
@@ -83,6 +84,7 @@ int main(void)
     if (!mkdtemp(dir))
         return 1;
     setenv("V2VW_THROTTLE_RUNDIR", dir, 1);
+    settings_reload();
     snprintf(path, sizeof path, "%s/throttle", dir);
     snprintf(tmp, sizeof tmp, "%s/throttle.tmp", dir);
     snprintf(tag, sizeof tag, "bench-%d", (int)getpid());

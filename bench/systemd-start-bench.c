@@ -48,7 +48,6 @@ static int run_systemd(int i, char **argv, double *connect_ms, double *start_ms)
 {
     struct engine_runner *r = NULL;
     sd_event *event = NULL;
-    struct throttle *throttle = NULL;
     _cleanup_free_ char *why_not = NULL, *error = NULL;
     char tag[64], *envp[] = { "LANG=C", NULL };
     snprintf(tag, sizeof tag, "bench-%d-%d", (int)getpid(), i);
@@ -62,7 +61,7 @@ static int run_systemd(int i, char **argv, double *connect_ms, double *start_ms)
     }
     double t1 = now_ms();
     sd_event_new(&event);
-    q = r->start(r, event, &cmd, &throttle, on_exit_cb, event, &error);
+    q = r->start(r, event, &cmd, on_exit_cb, event, &error);
     double t2 = now_ms();
     if (q >= 0 && r->pid <= 0)
         q = -ESRCH;

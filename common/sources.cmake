@@ -1,9 +1,11 @@
 # Sources of common/: the utility floor every room may use.
 list(APPEND V2VW_COMMON_SOURCES
+  common/dlib.c
   common/error.c
   common/io.c
   common/log.c
   common/secret.c
+  common/settings.c
   common/strv.c
   common/utf8.c
 )

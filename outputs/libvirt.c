@@ -7,48 +7,80 @@
 #include <libvirt/virterror.h>
 
 #include "outputs/output.h"
+#include "common/cleanup.h"
+#include "common/dlib.h"
 #include "common/error.h"
 
 #define LIBVIRT_DEFAULT_URI "qemu:///system"
+
+/* The libvirt functions the pool check calls, loaded on demand: the
+ * conversion's process does not link libvirt. */
+struct virt_lib {
+    virConnectPtr (*connect_open_read_only)(const char *name);
+    int (*connect_close)(virConnectPtr conn);
+    virStoragePoolPtr (*pool_lookup_by_name)(virConnectPtr conn, const char *name);
+    int (*pool_is_active)(virStoragePoolPtr pool);
+    int (*pool_free)(virStoragePoolPtr pool);
+    virErrorPtr (*get_last_error)(void);
+    void (*set_error_func)(void *userdata, virErrorFunc handler);
+};
+
+static int virt_lib_load(struct virt_lib *vl, char **error)
+{
+    static const struct dlib_symbol syms[] = {
+        DLIB_SYMBOL(struct virt_lib, connect_open_read_only, "virConnectOpenReadOnly"),
+        DLIB_SYMBOL(struct virt_lib, connect_close, "virConnectClose"),
+        DLIB_SYMBOL(struct virt_lib, pool_lookup_by_name, "virStoragePoolLookupByName"),
+        DLIB_SYMBOL(struct virt_lib, pool_is_active, "virStoragePoolIsActive"),
+        DLIB_SYMBOL(struct virt_lib, pool_free, "virStoragePoolFree"),
+        DLIB_SYMBOL(struct virt_lib, get_last_error, "virGetLastError"),
+        DLIB_SYMBOL(struct virt_lib, set_error_func, "virSetErrorFunc"),
+    };
+    return dlib_load("libvirt.so.0", "the libvirt output", syms, ELEMENTSOF(syms), vl, error);
+}
 
 static void silence(void *userdata, virErrorPtr err)
 {
 }
 
-static const char *last_error(void)
+static const char *last_error(const struct virt_lib *vl)
 {
-    virErrorPtr e = virGetLastError();
+    virErrorPtr e = vl->get_last_error();
     return e && e->message ? e->message : "unknown libvirt error";
 }
 
-static int pool_check(const char *uri, const char *name, char **error)
+static int pool_check(const struct virt_lib *vl, const char *uri, const char *name, char **error)
 {
-    virConnectPtr conn = virConnectOpenReadOnly(uri);
+    virConnectPtr conn = vl->connect_open_read_only(uri);
     int r = 0;
 
     if (!conn) {
         return error_set(error, -ECONNREFUSED, "\"libvirt_uri\": cannot connect to %s: %s",
-                                               uri, last_error());
+                                               uri, last_error(vl));
     }
-    virStoragePoolPtr pool = virStoragePoolLookupByName(conn, name);
+    virStoragePoolPtr pool = vl->pool_lookup_by_name(conn, name);
     if (!pool) {
         error_set(error, 0, "\"libvirt_pool\": there is no storage pool \"%s\" at %s", name, uri);
         r = -ENOENT;
-    } else if (virStoragePoolIsActive(pool) != 1) {
+    } else if (vl->pool_is_active(pool) != 1) {
         error_set(error, 0, "\"libvirt_pool\": the storage pool \"%s\" at %s is not active",
                             name, uri);
         r = -ENXIO;
     }
     if (pool)
-        virStoragePoolFree(pool);
-    virConnectClose(conn);
+        vl->pool_free(pool);
+    vl->connect_close(conn);
     return r;
 }
 
 static int libvirt_prepare(const struct output_input *in, struct output_plan *plan, char **error)
 {
-    virSetErrorFunc(NULL, silence);
-    return pool_check(in->libvirt_uri ? in->libvirt_uri : LIBVIRT_DEFAULT_URI,
+    struct virt_lib vl;
+    int r = virt_lib_load(&vl, error);
+    if (r < 0)
+        return r;
+    vl.set_error_func(NULL, silence);
+    return pool_check(&vl, in->libvirt_uri ? in->libvirt_uri : LIBVIRT_DEFAULT_URI,
                       in->libvirt_pool, error);
 }
 

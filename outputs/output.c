@@ -1,4 +1,5 @@
 /* What every output shares: the lookup, the plan, -of/-oa. */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,10 +41,15 @@ int output_plan_make(const struct output_ops *ops, const struct output_input *in
     return virtio_win_resolve(in, ops, plan, error);
 }
 
-void output_plan_free(struct output_plan *plan)
+void output_plan_free(const struct output_ops *ops, struct output_plan *plan)
 {
     free(plan->allocation);
     free(plan->virtio_win);
+    strv_free(&plan->env);
+    if (plan->priv) {
+        assert(ops && ops->priv_free);
+        ops->priv_free(plan->priv);
+    }
     *plan = (struct output_plan){ 0 };
 }
 

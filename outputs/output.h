@@ -4,14 +4,22 @@
  * part of the validated input (struct output_input, read only) and gets back
  * a plan (struct output_plan): what the output resolved before anything
  * starts. When the engine command line is built, the output appends its
- * arguments; after the engine ended, the output finishes or cleans up.
- * An output never sees the wrapper's conversion, its files or its state. */
+ * arguments; while the engine runs it may hear engine events and progress;
+ * after the engine ended, the output finishes (success) or cleans up
+ * (failure) asynchronously in the wrapper's event loop.
+ * An output never sees the wrapper's conversion, its files or its state:
+ * only its input, its plan and the host's few setters.
+ *
+ * Order: prepare -> [daemon] preflight -> append_args -> engine runs
+ * (engine_event, progress) -> finish or cleanup -> priv_free. */
 #ifndef V2VW_OUTPUT_H
 #define V2VW_OUTPUT_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include "common/strv.h"
+
+struct sd_event;
 
 enum output_kind_id {
     OUTPUT_RHV_UPLOAD, OUTPUT_EXPORT_DOMAIN, OUTPUT_OPENSTACK, OUTPUT_KUBEVIRT,
@@ -47,18 +55,44 @@ struct output_input {
     const char *libvirt_pool, *libvirt_uri;
 };
 
-/* What an output made of its input (output_plan_make). Owned by the plan. */
+/* What an output made of its input (output_plan_make). Owned by the plan;
+ * `priv` is the output's own and only it reads it. */
 struct output_plan {
     char *allocation;            /* engine -oa; NULL = engine default */
     char *virtio_win;            /* drivers ISO (VIRTIO_WIN); NULL = none */
+    struct strv env;             /* NAME=VALUE the engine gets in addition */
+    void *priv;                  /* freed by ops->priv_free */
 };
 
-/* What the engine reported that an output needs after it ended. */
-struct output_engine_report {
-    const char *vm_id;           /* NULL = none */
-    char *const *disk_ids;       /* rhv-upload disks the engine created */
-    size_t n_disk_ids;
+/* What the engine reported while it ran that an output may want (the
+ * engine parser hands each over once, in order). */
+enum output_event {
+    OUTPUT_EVENT_DISK_ID,        /* rhv-upload `disk.id = 'UUID'` */
+    OUTPUT_EVENT_VM_ID,          /* the VM's id in the output */
 };
+
+/* Progress as clients see it, for outputs that report it elsewhere too. */
+struct output_progress {
+    double percent;              /* overall, 0..100 */
+    const char *status;          /* current stage phrase, NULL = none */
+    bool finished, failed;
+};
+
+/* What the wrapper offers an output after the engine started: its event
+ * loop (sd-event) and a few state setters. */
+struct output_host {
+    struct sd_event *event;
+    /* A short phrase in the state's `status` (e.g. "Creating the volume"). */
+    void (*set_status)(void *userdata, const char *phrase);
+    /* A resource the output made (kind: "volume", "image", ...; id) in the
+     * state's `resources`, so a client can find or remove it. */
+    void (*add_resource)(void *userdata, const char *kind, const char *id);
+    void *userdata;
+};
+
+/* An asynchronous step ends: r = 0 or negative errno. Called exactly once,
+ * from the event loop (never from inside the call that started the step). */
+typedef void (*output_done_fn)(void *userdata, int r);
 
 struct output_ops {
     enum output_kind_id id;
@@ -69,17 +103,33 @@ struct output_ops {
     bool default_bridge;         /* --bridge ovirtmgmt (after the mappings, as the Python wrapper) */
     bool iso_domain;             /* virtio_win may name a file in the oVirt ISO domain */
 
-    /* Before any file is created: look things up, complete the plan
-     * (plan->allocation holds the input's allocation already). Negative
-     * errno and *error (one sentence) on failure. NULL = nothing to do. */
+    /* Before any file is created (in the caller's process, before the
+     * stdout line): look things up, complete the plan (plan->allocation
+     * holds the input's allocation already). Negative errno and *error
+     * (one sentence) on failure. NULL = nothing to do. */
     int (*prepare)(const struct output_input *in, struct output_plan *plan, char **error);
-    /* Append the output's engine arguments (-o ... -os ...). */
+    /* In the daemon, just before the engine starts (services reachable,
+     * quotas, ...). A failure fails the conversion with *error as its
+     * last_message. NULL = none. */
+    int (*preflight)(const struct output_input *in, struct output_plan *plan,
+                     const struct output_host *host, char **error);
+    /* Append the output's engine arguments (-o ... -os ...). No side effects. */
     int (*append_args)(const struct output_input *in, const struct output_plan *plan,
                        struct strv *argv, char **error);
-    /* After the engine ended (failed = the conversion failed): clean up
-     * what it left behind, or finish the job. NULL = none. */
-    int (*finish)(const struct output_input *in, const struct output_plan *plan,
-                  const struct output_engine_report *report, bool failed);
+    /* The engine reported `value` (NUL-terminated, valid UTF-8). NULL = not interested. */
+    void (*engine_event)(struct output_plan *plan, enum output_event ev, const char *value);
+    /* The state changed (rate-limited like the state file). NULL = none. */
+    void (*progress)(struct output_plan *plan, const struct output_progress *p);
+    /* After the engine succeeded: the output's remaining steps (import,
+     * register, ...). After it failed: remove what it left behind. Both
+     * asynchronous: 0 = started, `done` follows from the event loop;
+     * negative errno = could not start (done is not called). NULL = none. */
+    int (*finish)(const struct output_input *in, struct output_plan *plan,
+                  const struct output_host *host, output_done_fn done, void *userdata);
+    int (*cleanup)(const struct output_input *in, struct output_plan *plan,
+                   const struct output_host *host, output_done_fn done, void *userdata);
+    /* Free plan->priv. NULL = priv is never set. */
+    void (*priv_free)(void *priv);
 };
 
 const struct output_ops *output_lookup(enum output_kind_id id);
@@ -90,7 +140,7 @@ const char *output_kind_name(enum output_kind_id o);
  * plan either way. */
 int output_plan_make(const struct output_ops *ops, const struct output_input *in,
                      struct output_plan *plan, char **error);
-void output_plan_free(struct output_plan *plan);
+void output_plan_free(const struct output_ops *ops, struct output_plan *plan);
 
 /* -of FORMAT [-oa ALLOCATION]: shared by every output. */
 int output_append_format(const struct output_input *in, const struct output_plan *plan,

@@ -9,8 +9,10 @@
 
 #include "outputs/ovirt_api.h"
 #include "common/cleanup.h"
+#include "common/dlib.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/settings.h"
 
 #define MAX_REPLY (16 * 1024 * 1024)
 #define MAX_FAULT_TEXT 400
@@ -26,6 +28,45 @@ struct ovirt_api {
     long connect_timeout_ms, timeout_ms;
     char errbuf[CURL_ERROR_SIZE];
 };
+
+/* The libcurl functions the client calls, loaded at the first
+ * ovirt_api_open: the conversion's process does not link libcurl (and the
+ * TLS, Kerberos and LDAP libraries behind it) unless an oVirt output runs. */
+struct curl_lib {
+    void (*easy_cleanup)(CURL *curl);
+    char *(*easy_escape)(CURL *curl, const char *string, int length);
+    CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
+    CURL *(*easy_init)(void);
+    CURLcode (*easy_perform)(CURL *curl);
+    void (*easy_reset)(CURL *curl);
+    CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
+    const char *(*easy_strerror)(CURLcode code);
+    char *(*easy_unescape)(CURL *curl, const char *string, int length, int *outlength);
+    void (*free)(void *p);
+    CURLcode (*global_init)(long flags);
+    struct curl_slist *(*slist_append)(struct curl_slist *list, const char *data);
+    void (*slist_free_all)(struct curl_slist *list);
+    CURLU *(*url)(void);
+    void (*url_cleanup)(CURLU *handle);
+    CURLUcode (*url_set)(CURLU *handle, CURLUPart what, const char *part, unsigned int flags);
+    const char *(*url_strerror)(CURLUcode code);
+};
+
+static struct curl_lib curl_table;
+static const struct curl_lib *cu = &curl_table;
+
+static int curl_lib_load(char **error)
+{
+#define S(field) DLIB_SYMBOL(struct curl_lib, field, "curl_" #field)
+    static const struct dlib_symbol syms[] = {
+        S(easy_cleanup), S(easy_escape), S(easy_getinfo), S(easy_init), S(easy_perform),
+        S(easy_reset), S(easy_setopt), S(easy_strerror), S(easy_unescape), S(free),
+        S(global_init), S(slist_append), S(slist_free_all), S(url), S(url_cleanup),
+        S(url_set), S(url_strerror),
+    };
+#undef S
+    return dlib_load("libcurl.so.4", "the oVirt client", syms, ELEMENTSOF(syms), &curl_table, error);
+}
 
 struct reply {
     char *data;
@@ -46,7 +87,7 @@ static void slist_wipe(struct curl_slist **l)
 {
     for (struct curl_slist *i = *l; i; i = i->next)
         explicit_bzero(i->data, strlen(i->data));
-    curl_slist_free_all(*l);
+    cu->slist_free_all(*l);
     *l = NULL;
 }
 
@@ -54,7 +95,7 @@ static void curl_wipe_freep(char **s)
 {
     if (*s) {
         explicit_bzero(*s, strlen(*s));
-        curl_free(*s);
+        cu->free(*s);
     }
 }
 
@@ -144,54 +185,54 @@ static int perform(struct ovirt_api *api, enum method m, const char *url, const 
 {
     CURL *c = api->curl;
 
-    curl_easy_reset(c);
+    cu->easy_reset(c);
     api->errbuf[0] = '\0';
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, api->connect_timeout_ms);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, api->timeout_ms);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, api->errbuf);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "virt-v2v-wrapper");
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+    cu->easy_setopt(c, CURLOPT_URL, url);
+    cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+    cu->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    cu->easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, api->connect_timeout_ms);
+    cu->easy_setopt(c, CURLOPT_TIMEOUT_MS, api->timeout_ms);
+    cu->easy_setopt(c, CURLOPT_ERRORBUFFER, api->errbuf);
+    cu->easy_setopt(c, CURLOPT_USERAGENT, "virt-v2v-wrapper");
+    cu->easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    cu->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    cu->easy_setopt(c, CURLOPT_WRITEDATA, r);
     if (api->insecure) {
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+        cu->easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+        cu->easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
     } else {
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-        curl_easy_setopt(c, CURLOPT_CAINFO, api->cafile);
-        curl_easy_setopt(c, CURLOPT_CAPATH, NULL);   /* only the engine's CA */
+        cu->easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+        cu->easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+        cu->easy_setopt(c, CURLOPT_CAINFO, api->cafile);
+        cu->easy_setopt(c, CURLOPT_CAPATH, NULL);   /* only the engine's CA */
     }
     switch (m) {
     case METHOD_GET:
-        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+        cu->easy_setopt(c, CURLOPT_HTTPGET, 1L);
         break;
     case METHOD_POST:
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)(body ? strlen(body) : 0));
+        cu->easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
+        cu->easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)(body ? strlen(body) : 0));
         break;
     case METHOD_DELETE:
-        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "DELETE");
+        cu->easy_setopt(c, CURLOPT_CUSTOMREQUEST, "DELETE");
         break;
     }
 
-    CURLcode rc = curl_easy_perform(c);
+    CURLcode rc = cu->easy_perform(c);
     curl_off_t usec = 0;
-    curl_easy_getinfo(c, CURLINFO_TOTAL_TIME_T, &usec);
+    cu->easy_getinfo(c, CURLINFO_TOTAL_TIME_T, &usec);
     /* The POST body stays with us: make curl forget the pointer. */
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
+    cu->easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
     if (rc != CURLE_OK) {
         log_debug("oVirt API: %s %s: %s (%.1f ms)", method_names[m], url,
-                  api->errbuf[0] ? api->errbuf : curl_easy_strerror(rc), usec / 1000.0);
+                  api->errbuf[0] ? api->errbuf : cu->easy_strerror(rc), usec / 1000.0);
         error_set(error, 0, "oVirt %s (%s %s) failed: %s", what, method_names[m], url,
-                  api->errbuf[0] ? api->errbuf : curl_easy_strerror(rc));
+                  api->errbuf[0] ? api->errbuf : cu->easy_strerror(rc));
         return rc == CURLE_OPERATION_TIMEDOUT ? -ETIMEDOUT : -EIO;
     }
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    cu->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
     log_debug("oVirt API: %s %s -> HTTP %ld (%.1f ms)", method_names[m], url, r->status, usec / 1000.0);
     return 0;
 }
@@ -224,14 +265,14 @@ static int api_call(struct ovirt_api *api, enum method m, const char *path, cons
     if (asprintf(&url, "%s/%s", api->base, path) < 0 ||
         asprintf(&auth, "Authorization: Bearer %s", api->token) < 0)
         return -ENOMEM;
-    struct curl_slist *h = headers = curl_slist_append(NULL, auth);
+    struct curl_slist *h = headers = cu->slist_append(NULL, auth);
     explicit_bzero(auth, strlen(auth));
     if (h)
-        h = curl_slist_append(headers, "Accept: application/json");
+        h = cu->slist_append(headers, "Accept: application/json");
     if (h)
-        h = curl_slist_append(headers, "Version: 4");
+        h = cu->slist_append(headers, "Version: 4");
     if (h && m == METHOD_POST)
-        h = curl_slist_append(headers, "Content-Type: application/json");
+        h = cu->slist_append(headers, "Content-Type: application/json");
     if (!h) {
         slist_wipe(&headers);
         return -ENOMEM;
@@ -283,15 +324,15 @@ static int sso_call(struct ovirt_api *api, const char *suffix, const char *what,
 
     if (asprintf(&url, "%s/%s", api->engine, suffix) < 0)
         return -ENOMEM;
-    struct curl_slist *h = headers = curl_slist_append(NULL, "Accept: application/json");
+    struct curl_slist *h = headers = cu->slist_append(NULL, "Accept: application/json");
     if (h)
-        h = curl_slist_append(headers, "Content-Type: application/x-www-form-urlencoded");
+        h = cu->slist_append(headers, "Content-Type: application/x-www-form-urlencoded");
     if (!h) {
-        curl_slist_free_all(headers);
+        cu->slist_free_all(headers);
         return -ENOMEM;
     }
     int ret = perform(api, METHOD_POST, url, what, headers, form, r, error);
-    curl_slist_free_all(headers);
+    cu->slist_free_all(headers);
     if (ret < 0)
         return ret;
     if (r->status < 200 || r->status > 299)
@@ -301,8 +342,8 @@ static int sso_call(struct ovirt_api *api, const char *suffix, const char *what,
 
 static int login(struct ovirt_api *api, const char *password, char **error)
 {
-    _cleanup_(curl_wipe_freep) char *user = curl_easy_escape(api->curl, api->username, 0);
-    _cleanup_(curl_wipe_freep) char *pass = curl_easy_escape(api->curl, password, 0);
+    _cleanup_(curl_wipe_freep) char *user = cu->easy_escape(api->curl, api->username, 0);
+    _cleanup_(curl_wipe_freep) char *pass = cu->easy_escape(api->curl, password, 0);
     _cleanup_erase_ char *form = NULL;
     _cleanup_free_ char *what = NULL;
     struct reply r = { 0 };
@@ -337,7 +378,7 @@ out:
 
 static void logout(struct ovirt_api *api)
 {
-    _cleanup_(curl_wipe_freep) char *token = curl_easy_escape(api->curl, api->token, 0);
+    _cleanup_(curl_wipe_freep) char *token = cu->easy_escape(api->curl, api->token, 0);
     _cleanup_erase_ char *form = NULL;
     _cleanup_free_ char *error = NULL;
     struct reply r = { 0 };
@@ -371,11 +412,11 @@ static int parse_url(struct ovirt_api *api, const char *url, char **user, char *
         size_t ulen = strcspn(auth, ":");
         if (ulen > (size_t)(at - auth))
             ulen = (size_t)(at - auth);
-        char *u = curl_easy_unescape(api->curl, auth, (int)ulen, NULL);
+        char *u = cu->easy_unescape(api->curl, auth, (int)ulen, NULL);
         if (!u)
             return -ENOMEM;
         *user = strdup(u);
-        curl_free(u);
+        cu->free(u);
         if (!*user)
             return -ENOMEM;
     }
@@ -387,13 +428,13 @@ static int parse_url(struct ovirt_api *api, const char *url, char **user, char *
         error_set(error, 0, "The oVirt URL has no host name");
         return -EINVAL;
     }
-    CURLU *u = curl_url();
+    CURLU *u = cu->url();
     if (!u)
         return -ENOMEM;
-    CURLUcode uc = curl_url_set(u, CURLUPART_URL, api->base, 0);
-    curl_url_cleanup(u);
+    CURLUcode uc = cu->url_set(u, CURLUPART_URL, api->base, 0);
+    cu->url_cleanup(u);
     if (uc != CURLUE_OK) {
-        error_set(error, 0, "The oVirt URL %s is not valid: %s", api->base, curl_url_strerror(uc));
+        error_set(error, 0, "The oVirt URL %s is not valid: %s", api->base, cu->url_strerror(uc));
         return -EINVAL;
     }
     return 0;
@@ -401,20 +442,11 @@ static int parse_url(struct ovirt_api *api, const char *url, char **user, char *
 
 static void set_timeouts(struct ovirt_api *api)
 {
-    const char *env = getenv("V2VW_OVIRT_TIMEOUT");
+    long ms = settings()->ovirt_timeout_ms;
     api->connect_timeout_ms = OVIRT_CONNECT_TIMEOUT_MS;
-    api->timeout_ms = OVIRT_TIMEOUT_MS;
-    if (env && *env) {
-        char *end;
-        double s = strtod(env, &end);
-        if (*end == '\0' && s > 0 && s < 86400) {
-            api->timeout_ms = (long)(s * 1000);
-            if (api->timeout_ms < 1)
-                api->timeout_ms = 1;
-            if (api->connect_timeout_ms > api->timeout_ms)
-                api->connect_timeout_ms = api->timeout_ms;
-        }
-    }
+    api->timeout_ms = ms > 0 ? ms : OVIRT_TIMEOUT_MS;
+    if (api->connect_timeout_ms > api->timeout_ms)
+        api->connect_timeout_ms = api->timeout_ms;
 }
 
 int ovirt_api_open(const char *url, const char *username, const char *password,
@@ -429,10 +461,14 @@ int ovirt_api_open(const char *url, const char *username, const char *password,
         return -ENOMEM;
     static bool initialized;
     if (!initialized) {
-        curl_global_init(CURL_GLOBAL_DEFAULT);
+        if ((r = curl_lib_load(error)) < 0) {
+            free(api);
+            return r;
+        }
+        cu->global_init(CURL_GLOBAL_DEFAULT);
         initialized = true;
     }
-    api->curl = curl_easy_init();
+    api->curl = cu->easy_init();
     api->insecure = insecure;
     set_timeouts(api);
     api->cafile = strdup(cafile ? cafile : OVIRT_DEFAULT_CAFILE);
@@ -469,7 +505,7 @@ void ovirt_api_close(struct ovirt_api *api)
         free(api->token);
     }
     if (api->curl)
-        curl_easy_cleanup(api->curl);
+        cu->easy_cleanup(api->curl);
     free(api->base);
     free(api->engine);
     free(api->username);
@@ -497,11 +533,11 @@ static int list_of(struct json_object *reply, const char *key, struct json_objec
 static int id_path(struct ovirt_api *api, const char *prefix, const char *id, const char *suffix,
                    char **path)
 {
-    char *escaped = curl_easy_escape(api->curl, id, 0);
+    char *escaped = cu->easy_escape(api->curl, id, 0);
     if (!escaped)
         return -ENOMEM;
     int r = asprintf(path, "%s%s%s", prefix, escaped, suffix);
-    curl_free(escaped);
+    cu->free(escaped);
     return r < 0 ? -ENOMEM : 0;
 }
 
@@ -515,11 +551,11 @@ int ovirt_api_find_storage_domains(struct ovirt_api *api, const char *name,
     *domains = NULL;
     if (asprintf(&query, "name=\"%s\"", name) < 0)
         return -ENOMEM;
-    char *escaped = curl_easy_escape(api->curl, query, 0);
+    char *escaped = cu->easy_escape(api->curl, query, 0);
     if (!escaped)
         return -ENOMEM;
     int r = asprintf(&path, "storagedomains?search=%s&case_sensitive=true", escaped);
-    curl_free(escaped);
+    cu->free(escaped);
     if (r < 0)
         return -ENOMEM;
     r = ovirt_api_get(api, path, &reply, error);

@@ -10,6 +10,7 @@
 #include "outputs/rpmvercmp.h"
 #include "outputs/virtio_win.h"
 #include "common/cleanup.h"
+#include "common/settings.h"
 
 extern char **environ;
 
@@ -72,17 +73,11 @@ static char *run_query(char *const argv[])
     return strndup(buf, len);
 }
 
-static const char *env_or(const char *name, const char *def)
-{
-    const char *v = getenv(name);
-    return v && *v ? v : def;
-}
-
 /* "VERSION-RELEASE" from rpm, or the Debian version (epoch and revision
  * removed) from dpkg: the upstream version in a new string. */
 static char *vdsm_version(const char **source)
 {
-    char *rpm_argv[] = { (char *)env_or("V2VW_RPM", "rpm"), "-q", "--qf",
+    char *rpm_argv[] = { (char *)settings()->rpm, "-q", "--qf",
                          "%{VERSION}-%{RELEASE}", "vdsm", NULL };
     char *v = run_query(rpm_argv);
     if (v) {
@@ -92,7 +87,7 @@ static char *vdsm_version(const char **source)
             *dash = '\0';
         return v;
     }
-    char *dpkg_argv[] = { (char *)env_or("V2VW_DPKG_QUERY", "dpkg-query"), "-W",
+    char *dpkg_argv[] = { (char *)settings()->dpkg_query, "-W",
                           "-f=${Version}", "vdsm", NULL };
     v = run_query(dpkg_argv);
     if (v) {

@@ -1,11 +1,12 @@
 /* oVirt/RHV upload (`rhv_url`): virt-v2v -o rhv-upload, run as vdsm:kvm.
- * prepare: allocation from the storage domain's type, drivers ISO.
- * finish: after a failure, remove the disks the engine created. */
+ * prepare: allocation from the storage domain's type (drivers ISO: the plan).
+ * engine_event: the disks the engine created (kept here, not in the state).
+ * cleanup: after a failure, remove those disks, polling from the event loop. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <systemd/sd-event.h>
 
 #include "outputs/output.h"
 #include "outputs/ovirt_api.h"
@@ -14,6 +15,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/secret.h"
+#include "common/settings.h"
 
 const char *rhv_allocation_for_storage_type(const char *type)
 {
@@ -87,32 +89,6 @@ static int rhv_upload_append_args(const struct output_input *in, const struct ou
                           "-oo", in->insecure_connection ? "rhv-verifypeer=false" : "rhv-verifypeer=true",
                           NULL);
     return r;
-}
-
-static long env_ms(const char *name, long def)
-{
-    const char *v = getenv(name);
-    char *end;
-    if (!v || !*v)
-        return def;
-    double s = strtod(v, &end);
-    if (*end || s < 0 || s > 86400)
-        return def;
-    return (long)(s * 1000);
-}
-
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-        ;
 }
 
 static const char *transfer_disk_id(struct json_object *t)
@@ -205,35 +181,127 @@ static bool try_remove_disk(struct ovirt_api *api, const char *id)
     return true;
 }
 
-int rhv_cleanup_disks(struct ovirt_api *api, char *const *disk_ids, size_t n, long timeout_ms,
-                      long poll_ms)
-{
-    _cleanup_free_ bool *done = calloc(n ? n : 1, sizeof(bool));
-    long deadline = now_ms() + timeout_ms;
-    size_t left = n;
+/* ---- what the engine reported: the disks it created, the VM's id ---- */
 
-    if (!done)
+struct rhv_priv {
+    struct strv disk_ids;        /* once each, at most RHV_MAX_DISK_IDS */
+    char *vm_id;
+};
+
+static void rhv_priv_free(void *p)
+{
+    struct rhv_priv *priv = p;
+    strv_free(&priv->disk_ids);
+    free(priv->vm_id);
+    free(priv);
+}
+
+static struct rhv_priv *rhv_priv(struct output_plan *plan)
+{
+    if (!plan->priv)
+        plan->priv = calloc(1, sizeof(struct rhv_priv));
+    return plan->priv;
+}
+
+static void rhv_upload_engine_event(struct output_plan *plan, enum output_event ev, const char *value)
+{
+    struct rhv_priv *priv = rhv_priv(plan);
+    if (!priv)
+        return;
+    if (ev == OUTPUT_EVENT_VM_ID) {
+        free(priv->vm_id);
+        priv->vm_id = strdup(value);
+        return;
+    }
+    if (priv->disk_ids.n >= RHV_MAX_DISK_IDS)
+        return;
+    for (size_t i = 0; i < priv->disk_ids.n; i++)
+        if (strcmp(priv->disk_ids.v[i], value) == 0)
+            return;
+    strv_push(&priv->disk_ids, value);
+}
+
+/* ---- the cleanup after a failure, driven by the event loop ---- */
+
+struct rhv_cleanup {
+    struct ovirt_api *api;
+    char *const *ids;            /* the plan's, which outlives the cleanup */
+    size_t n, left;
+    bool *removed;
+    uint64_t deadline, poll;     /* CLOCK_MONOTONIC µs */
+    sd_event_source *timer;
+    output_done_fn done;
+    void *userdata;
+};
+
+static void rhv_cleanup_free(struct rhv_cleanup *k)
+{
+    sd_event_source_disable_unref(k->timer);
+    ovirt_api_close(k->api);
+    free(k->removed);
+    free(k);
+}
+
+static void rhv_cleanup_end(struct rhv_cleanup *k, int r)
+{
+    output_done_fn done = k->done;
+    void *userdata = k->userdata;
+
+    if (r == 0)
+        log_info("Cleanup of the failed oVirt upload done");
+    for (size_t i = 0; r < 0 && i < k->n; i++)
+        if (!k->removed[i])
+            log_error("Timed out waiting for disk %s: it was not removed", k->ids[i]);
+    rhv_cleanup_free(k);
+    done(userdata, r);
+}
+
+/* One pass over the disks still there; then done, or the next pass. */
+static int rhv_cleanup_pass(sd_event_source *s, uint64_t now, void *userdata)
+{
+    struct rhv_cleanup *k = userdata;
+
+    for (size_t i = 0; i < k->n; i++)
+        if (!k->removed[i] && try_remove_disk(k->api, k->ids[i])) {
+            k->removed[i] = true;
+            k->left--;
+        }
+    sd_event_now(sd_event_source_get_event(s), CLOCK_MONOTONIC, &now);
+    if (k->left == 0 || now >= k->deadline) {
+        rhv_cleanup_end(k, k->left == 0 ? 0 : -ETIMEDOUT);
+        return 0;
+    }
+    uint64_t next = now + k->poll < k->deadline ? now + k->poll : k->deadline;
+    sd_event_source_set_time(s, next);
+    return sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+}
+
+int rhv_cleanup_disks(struct sd_event *event, struct ovirt_api *api, char *const *disk_ids,
+                      size_t n, long timeout_ms, long poll_ms, output_done_fn done, void *userdata)
+{
+    struct rhv_cleanup *k = calloc(1, sizeof *k);
+    uint64_t now;
+
+    if (!k || !(k->removed = calloc(n ? n : 1, sizeof(bool)))) {
+        free(k);
         return -ENOMEM;
+    }
+    *k = (struct rhv_cleanup){ .api = api, .ids = disk_ids, .n = n, .left = n,
+                               .removed = k->removed, .poll = (uint64_t)poll_ms * 1000,
+                               .done = done, .userdata = userdata };
+    sd_event_now(event, CLOCK_MONOTONIC, &now);
+    k->deadline = now + (uint64_t)timeout_ms * 1000;
     cancel_transfers(api, disk_ids, n);
     log_info("Removing %zu disk(s)", n);
-    for (;;) {
-        for (size_t i = 0; i < n; i++)
-            if (!done[i] && try_remove_disk(api, disk_ids[i])) {
-                done[i] = true;
-                left--;
-            }
-        if (left == 0)
-            return 0;
-        if (now_ms() >= deadline)
-            break;
-        long wait = deadline - now_ms();
-        sleep_ms(wait < poll_ms ? (wait > 0 ? wait : 0) : poll_ms);
+    int r = sd_event_add_time(event, &k->timer, CLOCK_MONOTONIC, now, 0, rhv_cleanup_pass, k);
+    if (r < 0) {
+        k->api = NULL;              /* the caller keeps it on failure */
+        rhv_cleanup_free(k);
     }
-    for (size_t i = 0; i < n; i++)
-        if (!done[i])
-            log_error("Timed out waiting for disk %s: it was not removed", disk_ids[i]);
-    return -ETIMEDOUT;
+    return r;
 }
+
+/* ---- finish and cleanup hooks ---- */
 
 /* The password: from the configuration, else from its secret file. */
 static char *read_password(const struct output_input *in)
@@ -251,34 +319,72 @@ static char *read_password(const struct output_input *in)
     return b.p;
 }
 
-static int rhv_upload_finish(const struct output_input *in, const struct output_plan *plan,
-                             const struct output_engine_report *report, bool failed)
-{
-    if (!failed) {
-        log_info("oVirt upload succeeded%s%s: nothing to clean up", report->vm_id ? ", VM id " : "",
-                 report->vm_id ? report->vm_id : "");
-        return 0;
-    }
-    if (report->n_disk_ids == 0) {
-        log_info("The failed oVirt upload created no disks: nothing to clean up");
-        return 0;
-    }
+/* Nothing to wait for: `done` still comes from the event loop. */
+struct rhv_now {
+    output_done_fn done;
+    void *userdata;
+};
 
+static int rhv_now_fire(sd_event_source *s, void *userdata)
+{
+    struct rhv_now now = *(struct rhv_now *)userdata;
+    free(userdata);
+    sd_event_source_disable_unref(s);
+    now.done(now.userdata, 0);
+    return 0;
+}
+
+static int done_soon(const struct output_host *host, output_done_fn done, void *userdata)
+{
+    struct rhv_now *now = malloc(sizeof *now);
+    if (!now)
+        return -ENOMEM;
+    *now = (struct rhv_now){ done, userdata };
+    sd_event_source *source;       /* unref'd by rhv_now_fire */
+    int r = sd_event_add_defer(host->event, &source, rhv_now_fire, now);
+    if (r < 0)
+        free(now);
+    return r;
+}
+
+static int rhv_upload_finish(const struct output_input *in, struct output_plan *plan,
+                             const struct output_host *host, output_done_fn done, void *userdata)
+{
+    const struct rhv_priv *priv = plan->priv;
+    const char *vm_id = priv ? priv->vm_id : NULL;
+
+    log_info("oVirt upload succeeded%s%s: nothing to clean up", vm_id ? ", VM id " : "",
+             vm_id ? vm_id : "");
+    return done_soon(host, done, userdata);
+}
+
+static int rhv_upload_cleanup(const struct output_input *in, struct output_plan *plan,
+                              const struct output_host *host, output_done_fn done, void *userdata)
+{
+    const struct rhv_priv *priv = plan->priv;
+    const struct settings *set = settings();
+
+    if (!priv || priv->disk_ids.n == 0) {
+        log_info("The failed oVirt upload created no disks: nothing to clean up");
+        return done_soon(host, done, userdata);
+    }
     _cleanup_erase_ char *password = read_password(in);
     _cleanup_ovirt_api_ struct ovirt_api *api = NULL;
     _cleanup_free_ char *error = NULL;
-    log_info("Cleaning up %zu disk(s) of the failed oVirt upload", report->n_disk_ids);
+    log_info("Cleaning up %zu disk(s) of the failed oVirt upload", priv->disk_ids.n);
     int r = ovirt_api_open(in->rhv_url, NULL, password, cafile(in), in->insecure_connection,
                            &api, &error);
     if (r < 0) {
         log_error("Cannot clean up the disks: %s", error ? error : strerror(-r));
         return r;
     }
-    r = rhv_cleanup_disks(api, report->disk_ids, report->n_disk_ids,
-                          env_ms("V2VW_OVIRT_CLEANUP_TIMEOUT", RHV_CLEANUP_TIMEOUT_MS),
-                          env_ms("V2VW_OVIRT_POLL_INTERVAL", RHV_CLEANUP_POLL_MS));
-    if (r == 0)
-        log_info("Cleanup of the failed oVirt upload done");
+    r = rhv_cleanup_disks(host->event, api, priv->disk_ids.v, priv->disk_ids.n,
+                          set->ovirt_cleanup_timeout_ms >= 0 ? set->ovirt_cleanup_timeout_ms
+                                                             : RHV_CLEANUP_TIMEOUT_MS,
+                          set->ovirt_poll_ms >= 0 ? set->ovirt_poll_ms : RHV_CLEANUP_POLL_MS,
+                          done, userdata);
+    if (r >= 0)
+        TAKE_PTR(api);              /* the cleanup owns it now */
     return r;
 }
 
@@ -292,5 +398,8 @@ const struct output_ops output_rhv_upload = {
     .iso_domain = true,
     .prepare = rhv_upload_prepare,
     .append_args = rhv_upload_append_args,
+    .engine_event = rhv_upload_engine_event,
     .finish = rhv_upload_finish,
+    .cleanup = rhv_upload_cleanup,
+    .priv_free = rhv_priv_free,
 };

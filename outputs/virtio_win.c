@@ -11,6 +11,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/error.h"
+#include "common/settings.h"
 
 #define MAX_DEPTH 8
 
@@ -33,8 +34,7 @@ static const struct iso_pattern patterns[] = {
 
 const char *vdsm_mounts_root(void)
 {
-    const char *root = getenv("V2VW_RHEV_MNT");
-    return root && *root ? root : VDSM_MOUNTS;
+    return settings()->rhev_mnt;
 }
 
 static bool is_regular(const char *path)

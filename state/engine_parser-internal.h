@@ -22,6 +22,8 @@ struct record_stream {
 
 struct engine_parser {
     struct conversion_state *state;
+    engine_event_fn on_event;      /* NULL = nobody listens */
+    void *event_userdata;
     struct record_stream v2v, mr;
     struct json_tokener *tok;      /* reused for every mr record, once needed */
 
@@ -93,5 +95,7 @@ bool engine_cause_record(struct engine_parser *p, const char *r, size_t n);
 /* True when an error message only points elsewhere ("see earlier error
  * messages"). */
 bool engine_error_defers(const char *msg, size_t len);
+/* Hand `len` bytes at `value` to the listener (sanitized to UTF-8). */
+void engine_emit(struct engine_parser *p, enum engine_event ev, const char *value, size_t len);
 
 #endif

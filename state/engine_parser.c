@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cleanup.h"
+#include "common/utf8.h"
 #include "state/engine_parser-internal.h"
 
 typedef void (*record_fn)(struct engine_parser *p, const char *rec, size_t len,
@@ -27,6 +29,21 @@ struct engine_parser *engine_parser_new(struct conversion_state *state)
         return NULL;
     p->state = state;
     return p;
+}
+
+void engine_parser_on_event(struct engine_parser *p, engine_event_fn fn, void *userdata)
+{
+    p->on_event = fn;
+    p->event_userdata = userdata;
+}
+
+void engine_emit(struct engine_parser *p, enum engine_event ev, const char *value, size_t len)
+{
+    if (!p->on_event)
+        return;
+    _cleanup_free_ char *v = utf8_sanitize(value, len, STATE_MAX_MESSAGE);
+    if (v)
+        p->on_event(p->event_userdata, ev, v);
 }
 
 void engine_parser_free(struct engine_parser *p)

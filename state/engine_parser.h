@@ -5,7 +5,7 @@
  * both '\r' and '\n', keeps at most ENGINE_PARSER_MAX_RECORD bytes of a
  * partial record (the rest of an overlong record is skipped, never
  * buffered), and updates the conversion state as it goes. Copy state
- * (current disk, progress, disk paths, disk ids, vm_id) comes from the v2v
+ * (current disk, progress, disk paths, vm_id; disk ids as events) comes from the v2v
  * log; stage messages and errors come from the machine-readable log (the
  * v2v log's `virt-v2v: error:` line is used only when the machine-readable
  * log gave none). Understands virt-v2v 1.x and 2.x. */
@@ -20,7 +20,17 @@
 
 struct engine_parser;
 
+/* What the engine reported that is not client state (the output that
+ * needs it keeps it): handed over as it is read, every time it is seen. */
+enum engine_event {
+    ENGINE_EVENT_DISK_ID,              /* rhv-upload `disk.id = 'UUID'` */
+    ENGINE_EVENT_VM_ID,                /* also the state's vm_id */
+};
+/* value: NUL-terminated, valid UTF-8, valid only during the call. */
+typedef void (*engine_event_fn)(void *userdata, enum engine_event ev, const char *value);
+
 struct engine_parser *engine_parser_new(struct conversion_state *state);
+void engine_parser_on_event(struct engine_parser *p, engine_event_fn fn, void *userdata);
 void engine_parser_free(struct engine_parser *p);
 
 void engine_parser_feed_v2v_log(struct engine_parser *p, const char *buf, size_t len);

@@ -452,7 +452,7 @@ static void contained(struct engine_parser *p, const char *r, size_t n, struct s
             memcmp(c - (sizeof disk_id - 1), LIT(disk_id)) == 0) {
             size_t i = (size_t)(c - r) + 1, len = quoted_uuid(r, n, i, '\'');
             if (len)
-                state_add_disk_id(p->state, r + i, len);
+                engine_emit(p, ENGINE_EVENT_DISK_ID, r + i, len);
             return;
         }
     for (c = r; (c = window_find(w, PIVOT_ANGLE, '<', c, end)); c++)
@@ -460,8 +460,10 @@ static void contained(struct engine_parser *p, const char *r, size_t n, struct s
             size_t i = (size_t)(c - r) + sizeof vsys - 1;
             if (i < n && (r[i] == '\'' || r[i] == '"')) {
                 size_t len = quoted_uuid(r, n, i + 1, r[i]);
-                if (len)
+                if (len) {
                     state_set_vm_id(p->state, r + i + 1, len);
+                    engine_emit(p, ENGINE_EVENT_VM_ID, r + i + 1, len);
+                }
             }
             return;
         }

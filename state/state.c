@@ -97,9 +97,11 @@ void state_free(struct conversion_state *s)
     for (size_t i = 0; i < s->n_disks; i++)
         free(s->disks[i].path);
     free(s->disks);
-    for (size_t i = 0; i < s->n_disk_ids; i++)
-        free(s->disk_ids[i]);
-    free(s->disk_ids);
+    for (size_t i = 0; i < s->n_resources; i++) {
+        free(s->resources[i].kind);
+        free(s->resources[i].id);
+    }
+    free(s->resources);
     free(s->vm_id);
     free(s->last_message);
     free(s->status);
@@ -268,20 +270,21 @@ void state_set_vm_id(struct conversion_state *s, const char *id, size_t len)
     set_string_bump(s, &s->vm_id, id, len);
 }
 
-void state_add_disk_id(struct conversion_state *s, const char *id, size_t len)
+void state_add_resource(struct conversion_state *s, const char *kind, const char *id)
 {
-    _cleanup_free_ char *v = utf8_sanitize(id, len, STATE_MAX_MESSAGE);
-    if (!v || s->n_disk_ids >= STATE_MAX_DISK_IDS)
+    _cleanup_free_ char *k = utf8_sanitize(kind, strlen(kind), STATE_MAX_MESSAGE);
+    _cleanup_free_ char *v = utf8_sanitize(id, strlen(id), STATE_MAX_MESSAGE);
+    if (!k || !v || s->n_resources >= STATE_MAX_RESOURCES)
         return;
-    for (size_t i = 0; i < s->n_disk_ids; i++)
-        if (strcmp(s->disk_ids[i], v) == 0)
+    for (size_t i = 0; i < s->n_resources; i++)
+        if (strcmp(s->resources[i].kind, k) == 0 && strcmp(s->resources[i].id, v) == 0)
             return;
-    char **ids = realloc(s->disk_ids, (s->n_disk_ids + 1) * sizeof *ids);
-    if (!ids)
+    struct state_resource *res = reallocarray(s->resources, s->n_resources + 1, sizeof *res);
+    if (!res)
         return;
-    s->disk_ids = ids;
-    ids[s->n_disk_ids++] = TAKE_PTR(v);
-    /* Not written to the state file: no generation bump. */
+    s->resources = res;
+    res[s->n_resources++] = (struct state_resource){ TAKE_PTR(k), TAKE_PTR(v) };
+    bump(s);
 }
 
 void state_set_throttling(struct conversion_state *s, const char *cpu, const char *network)

@@ -14,7 +14,7 @@
 
 #define STATE_MAX_DISKS 1024          /* more disks than any VM has */
 #define STATE_MAX_MESSAGE 4096        /* bytes kept of last_message/status */
-#define STATE_MAX_DISK_IDS 1024
+#define STATE_MAX_RESOURCES 256
 
 /* A smoothed rate of a percentage (state_rate.c). */
 struct state_rate {
@@ -31,6 +31,10 @@ struct state_disk {
 };
 
 #define STATE_MAX_WARNINGS 32         /* engine warnings kept (the first ones) */
+struct state_resource {
+    char *kind;                        /* "volume", "image", ... */
+    char *id;
+};
 
 struct conversion_state {
     struct state_disk *disks;          /* `disks`, in order */
@@ -71,9 +75,8 @@ struct conversion_state {
     char *throttle_cpu;                /* applied limit as text, NULL = null */
     char *throttle_network;
 
-    /* Book-keeping the parser keeps for cleanup; not written to the file. */
-    char **disk_ids;                   /* rhv-upload `disk.id = 'UUID'`, once each */
-    size_t n_disk_ids;
+    struct state_resource *resources; /* EXT: what an output created, omitted when none */
+    size_t n_resources;
 
     uint64_t generation;               /* bumped on every visible change */
 };
@@ -109,7 +112,8 @@ void state_set_disk_count(struct conversion_state *s, int count);
 void state_set_last_message(struct conversion_state *s, const char *msg, size_t len);
 void state_set_status(struct conversion_state *s, const char *msg, size_t len);
 void state_set_vm_id(struct conversion_state *s, const char *id, size_t len);
-void state_add_disk_id(struct conversion_state *s, const char *id, size_t len);
+/* A resource an output created (kept once per kind and id). */
+void state_add_resource(struct conversion_state *s, const char *kind, const char *id);
 void state_set_throttling(struct conversion_state *s, const char *cpu, const char *network);
 /* Progress of disk `index` (0-based), creating entries up to it when the
  * engine copies more disks than source_disks named (path "disk N" unless

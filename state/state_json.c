@@ -147,6 +147,22 @@ static bool add_ext(struct json_object *o, const struct conversion_state *s)
         && add_string_if(o, "throttling_file", s->throttle_file);
 }
 
+static struct json_object *resources_to_json(const struct conversion_state *s)
+{
+    _cleanup_json_ struct json_object *list = json_object_new_array();
+    for (size_t i = 0; list && i < s->n_resources; i++) {
+        struct json_object *r = json_object_new_object();
+        if (!r || json_object_array_add(list, r) < 0) {
+            json_object_put(r);
+            return NULL;
+        }
+        if (!add(r, "kind", json_object_new_string(s->resources[i].kind)) ||
+            !add(r, "id", json_object_new_string(s->resources[i].id)))
+            return NULL;
+    }
+    return TAKE_PTR(list);
+}
+
 struct json_object *state_to_json(const struct conversion_state *s)
 {
     _cleanup_json_ struct json_object *o = json_object_new_object();
@@ -174,6 +190,8 @@ struct json_object *state_to_json(const struct conversion_state *s)
     if (s->status && !add(o, "status", json_object_new_string(s->status)))
         return NULL;
     if (!add(o, "progress", json_number(state_overall_progress(s), 1)) || !add_ext(o, s))
+        return NULL;
+    if (s->n_resources && !add(o, "resources", resources_to_json(s)))
         return NULL;
     return TAKE_PTR(o);
 }

@@ -3,11 +3,9 @@
 # on that room's include path (and for no other reason).
 # LAYERING_KIND=allowed|forbidden says which half to run.
 set -u
-: "${BUILDDIR:?}" "${LAYERING_KIND:?}"
+: "${BUILDDIR:?}" "${LAYERING_KIND:?}" "${TESTS_DIR:?}"
+. "$TESTS_DIR/functions.sh"
 kind=$LAYERING_KIND
-failures=0
-checks=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
 allowed="wrapper-uses-outputs wrapper-uses-state state-uses-common outputs-uses-common"
 forbidden="state-uses-wrapper common-uses-state common-uses-wrapper outputs-uses-wrapper
@@ -33,5 +31,4 @@ else
         fi
     done
 fi
-echo "$checks checks, $failures failures"
-[ "$failures" = 0 ]
+finish

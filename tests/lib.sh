@@ -1,29 +1,14 @@
-# Shared helpers for the wrapper's shell tests (sourced). Each test runs in
-# its own scratch directory ($SCRATCH) that run-shell-test removes.
+# Shared helpers for the wrapper's shell tests (sourced): the test
+# vocabulary (functions.sh) and the wrapper's test environment. Each test
+# runs in its own scratch directory ($SCRATCH) that run-shell-test removes.
 set -u
 
 : "${WRAPPER:?}" "${SCRATCH:?}" "${TESTS_DIR:?}"
+. "$TESTS_DIR/functions.sh"
 export V2VW_ENGINE="$TESTS_DIR/fake-engine"
 export V2VW_STATE_DIR="$SCRATCH/state" V2VW_LOG_DIR="$SCRATCH/log"
 export V2VW_NO_SYSTEMD=1
 mkdir -p "$V2VW_STATE_DIR" "$V2VW_LOG_DIR" "$SCRATCH/out"
-
-failures=0
-checks=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-pass() { checks=$((checks + 1)); }
-# check DESCRIPTION COMMAND...: the command must succeed.
-check() {
-    local what=$1; shift
-    checks=$((checks + 1))
-    if ! "$@"; then echo "FAIL: $what" >&2; failures=$((failures + 1)); fi
-}
-skip() { echo "SKIP: $*"; exit 77; }
-need_root() { [ "$(id -u)" = 0 ] || skip "needs root: $*"; }
-finish() {
-    echo "$checks checks, $failures failures"
-    [ "$failures" = 0 ]
-}
 
 # A minimal valid local_storage input; extra jq edits as arguments.
 input_local() {
@@ -41,6 +26,16 @@ run_wrapper() {
     ERR=$(cat "$SCRATCH/stderr")
 }
 
+# wrapper_daemon_pid STATE_FILE [PROC]: the PID of the daemon that runs this
+# conversion, from what the kernel records: the holder of the owner lock in
+# the conversion's secrets directory (PROC: another /proc, e.g. a pid
+# namespace's, read by the caller's wrapper of this function).
+wrapper_daemon_pid() {
+    local ino
+    ino=$(stat -c %i "${1%.state}.secrets/owner.lock" 2>/dev/null) || return 1
+    awk -v ino="$ino" '$2 == "FLOCK" && $6 ~ (":" ino "$") { print $5; exit }' "${2:-/proc}/locks"
+}
+
 # wait_finished STATE_FILE [SECONDS]: until the state says finished.
 wait_finished() {
     local f=$1 limit=$(( ${2:-60} * 20 )) i=0
@@ -50,14 +45,6 @@ wait_finished() {
         i=$((i + 1))
     done
     echo "timeout waiting for $f to finish: $(cat "$f" 2>/dev/null)" >&2
-    return 1
-}
-
-# wait_for COMMAND...: until the command succeeds (60 s: generous for a
-# loaded machine; it returns as soon as the command succeeds).
-wait_for() {
-    local i=0
-    while [ $i -lt 1200 ]; do "$@" && return 0; sleep 0.05; i=$((i + 1)); done
     return 1
 }
 

@@ -4,6 +4,11 @@ v2vw_unit_test(test-vault tests/test-vault.c)
 v2vw_shell_test(luks-secrets tests/secrets.sh)
 # The fault matrix (engine/wrapper killed, exec failures, full and
 # read-only directories, deleted log, 1 GiB log flood); needs root.
-v2vw_shell_test(luks-fault-matrix tests/fault-matrix.sh)
+# The fault matrix: one ctest case per row (tests/fault-matrix.sh, FAULT_ROW).
+foreach(row engine-sigkill wrapper-sigterm wrapper-sigkill engine-missing engine-nolog
+            log-deleted state-dir-full log-dir-readonly log-flood)
+  v2vw_shell_test(luks-fault-matrix-${row} tests/fault-matrix.sh)
+  set_property(TEST luks-fault-matrix-${row} APPEND PROPERTY ENVIRONMENT FAULT_ROW=${row})
+endforeach()
 # Hostile vm_name values never reach a path; refused ones leave nothing.
 v2vw_shell_test(luks-hostile-names tests/hostile-names.sh)

@@ -16,6 +16,7 @@
 
 #include "outputs/output.h"
 #include "outputs/ovirt_api.h"
+#include <systemd/sd-event.h>
 #include "common/cleanup.h"
 #include "common/log.h"
 
@@ -50,18 +51,35 @@ static int do_prepare(const char *url, const char *storage)
         printf("error=%s\n", error ? error : strerror(-r));
     else
         printf("allocation=%s\n", plan.allocation ? plan.allocation : "(none)");
-    output_plan_free(&plan);
+    output_plan_free(&output_rhv_upload, &plan);
     return r < 0;
+}
+
+/* The step's end: its result is the loop's exit code. */
+static void on_done(void *userdata, int r)
+{
+    sd_event_exit(userdata, r);
 }
 
 static int do_finish(const char *url, bool failed, const char *vm_id, char **ids, size_t n)
 {
+    const struct output_ops *ops = &output_rhv_upload;
     struct output_input in;
     struct output_plan plan = { 0 };
-    struct output_engine_report report = { .vm_id = vm_id, .disk_ids = ids, .n_disk_ids = n };
+    struct output_host host = { 0 };
 
     setup(&in, url);
-    int r = output_rhv_upload.finish(&in, &plan, &report, failed);
+    /* What the engine parser would hand over while the engine ran. */
+    if (vm_id)
+        ops->engine_event(&plan, OUTPUT_EVENT_VM_ID, vm_id);
+    for (size_t i = 0; i < n; i++)
+        ops->engine_event(&plan, OUTPUT_EVENT_DISK_ID, ids[i]);
+    sd_event_new(&host.event);
+    int r = (failed ? ops->cleanup : ops->finish)(&in, &plan, &host, on_done, host.event);
+    if (r >= 0)
+        r = sd_event_loop(host.event);
+    sd_event_unref(host.event);
+    output_plan_free(ops, &plan);
     printf("finish=%d\n", r);
     return r < 0;
 }

@@ -4,7 +4,7 @@ v2vw_shell_test(product-man tests/product-man.sh)
 v2vw_shell_test(product-install tests/product-install.sh)
 v2vw_shell_test(product-examples tests/product-examples.sh)
 set_tests_properties(product-man product-install PROPERTIES LABELS product)
-set_tests_properties(product-examples PROPERTIES LABELS product TIMEOUT 300)
+set_tests_properties(product-examples PROPERTIES LABELS product TIMEOUT 900)
 # Builds the .rpm and the .deb, installs the .deb into a fresh Debian 12
 # root (debootstrap, cached) and converts with the installed files.
 v2vw_shell_test(product-packages tests/product-packages.sh)

@@ -135,7 +135,7 @@ SDIR=$(ls -d "$V2VW_STATE_DIR"/*.secrets)
 check "ssh: key file 0600 root in a 0700 dir" test "$(stat -c %a:%u "$SDIR"/ssh-key):$(stat -c %a "$SDIR")" = 600:0:700
 check "ssh: the agent holds our key" grep -q "$(ssh-keygen -lf "$SCRATCH/id.pub" | cut -d' ' -f2)" "$ENG/rec/agent-keys"
 check "ssh: SSH_AUTH_SOCK is in the secrets dir" grep -q "^$SDIR/" "$ENG/rec/agent-socket"
-AGENT=$(pgrep -f "^/usr/bin/ssh-agent -D -a $SDIR/" | head -1)
+AGENT=$(pgrep -f -P "$(wrapper_daemon_pid "$STATE")" "^/usr/bin/ssh-agent -D -a $SDIR/")
 check "ssh: ssh-agent runs" test -n "$AGENT"
 touch "$ENG/go"
 check "ssh: finished" wait_finished "$STATE" 90

@@ -60,12 +60,12 @@ static void on_exit_cb(void *userdata, int return_code)
 static int on_cpu_timer(sd_event_source *s, uint64_t usec, void *userdata)
 {
     struct driver *d = userdata;
-    _cleanup_free_ char *error = NULL;
-    int r = d->runner->set_cpu(d->runner, &d->cpu, &error);
+    _cleanup_(limits_outcome_free) struct limits_outcome out = { 0 };
+    d->runner->set_limits(d->runner, &d->cpu, &out);
     struct json_object *o = event_obj("cpu");
-    json_object_object_add(o, "result", json_object_new_int(r));
-    if (error)
-        json_object_object_add(o, "error", json_object_new_string(error));
+    json_object_object_add(o, "result", json_object_new_int(out.cpu));
+    if (out.cpu_error)
+        json_object_object_add(o, "error", json_object_new_string(out.cpu_error));
     emit(o);
     return 0;
 }
@@ -124,7 +124,6 @@ int main(int argc, char **argv)
     struct engine_command cmd = { .description = "virt-v2v conversion of driver-vm" };
     double cpu_after = 0.5, stop_after = -1, kill_after = -1;
     _cleanup_free_ char *why_not = NULL, *error = NULL;
-    struct throttle *throttle = NULL;
     int c, r;
 
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -157,7 +156,7 @@ int main(int argc, char **argv)
         return 1;
     }
     sd_event_default(&d.event);
-    r = d.runner->start(d.runner, d.event, &cmd, &throttle, on_exit_cb, &d, &error);
+    r = d.runner->start(d.runner, d.event, &cmd, on_exit_cb, &d, &error);
     if (r < 0) {
         fprintf(stderr, "driver: start failed: %s\n", error);
         d.runner->free(d.runner);
@@ -167,7 +166,7 @@ int main(int argc, char **argv)
     }
     struct json_object *o = event_obj("started");
     json_object_object_add(o, "pid", json_object_new_int(d.runner->pid));
-    json_object_object_add(o, "throttle", json_object_new_boolean(throttle != NULL));
+    json_object_object_add(o, "throttle", json_object_new_boolean(d.runner->throttle != NULL));
     emit(o);
     if (d.cpu.cpu_present)
         add_timer(&d, cpu_after, on_cpu_timer);
@@ -175,8 +174,6 @@ int main(int argc, char **argv)
     add_timer(&d, kill_after, on_kill_timer);
     r = sd_event_loop(d.event);
 
-    if (throttle)
-        throttle_free(throttle);
     d.runner->free(d.runner);
     sd_event_unref(d.event);
     strv_free(&env);

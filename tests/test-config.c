@@ -9,8 +9,7 @@
 #include "common/cleanup.h"
 #include "wrapper/config.h"
 
-static int failures;
-#define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); failures++; } } while (0)
+#include "tests/check.h"
 
 static void test_vddk(void)
 {
@@ -104,6 +103,5 @@ int main(void)
     test_vddk();
     test_throttle_values();
     test_examples();
-    printf("%s\n", failures ? "FAILED" : "ok");
-    return failures ? 1 : 0;
+    return check_finish();
 }

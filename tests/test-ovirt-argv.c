@@ -5,8 +5,8 @@
 
 #include "outputs/output.h"
 #include "common/cleanup.h"
+#include "tests/check.h"
 
-static int failures;
 
 static void expect_args(const struct output_ops *ops, const struct output_input *in,
                         const struct output_plan *plan, const char *want)
@@ -20,10 +20,8 @@ static void expect_args(const struct output_ops *ops, const struct output_input 
         strcat(got, i ? " " : "");
         strcat(got, argv.v[i]);
     }
-    if (r < 0 || strcmp(got, want) != 0) {
-        printf("FAIL %s: r=%d error=%s\n  got:  %s\n  want: %s\n", ops->name, r, error, got, want);
-        failures++;
-    }
+    CHECK(r >= 0 && strcmp(got, want) == 0, "%s: r=%d error=%s\n  got:  %s\n  want: %s", ops->name,
+          r, error, got, want);
     strv_free(&argv);
 }
 
@@ -33,13 +31,11 @@ int main(void)
     struct output_plan p = { 0 };
 
     const struct output_ops *u = &output_rhv_upload, *e = &output_export_domain;
-    if (u->id != OUTPUT_RHV_UPLOAD || u->identity != IDENTITY_VDSM || !u->backend_direct ||
+    CHECK(!(u->id != OUTPUT_RHV_UPLOAD || u->identity != IDENTITY_VDSM || !u->backend_direct ||
         !u->default_bridge || !u->iso_domain || strcmp(u->log_dir, "/var/log/vdsm/import") || !u->prepare || !u->finish ||
         e->id != OUTPUT_EXPORT_DOMAIN || e->identity != IDENTITY_ROOT || !e->backend_direct ||
-        !e->default_bridge || !e->iso_domain || strcmp(e->log_dir, "/var/log/vdsm/import")) {
-        printf("FAIL: output_ops fields\n");
-        failures++;
-    }
+        !e->default_bridge || !e->iso_domain || strcmp(e->log_dir, "/var/log/vdsm/import")),
+          "output_ops fields");
 
     c.output_format = "raw";
     c.rhv_url = "https://admin@internal@engine.example.com/ovirt-engine/api";
@@ -72,12 +68,8 @@ int main(void)
     struct strv argv = { 0 };
     _cleanup_free_ char *error = NULL;
     c.password_file = NULL;
-    if (u->append_args(&c, &p, &argv, &error) >= 0 || !error) {
-        printf("FAIL: no password file accepted\n");
-        failures++;
-    }
+    CHECK(u->append_args(&c, &p, &argv, &error) < 0 && error, "no password file accepted");
     strv_free(&argv);
 
-    printf("%s\n", failures ? "FAILED" : "all passed");
-    return failures ? 1 : 0;
+    return check_finish();
 }

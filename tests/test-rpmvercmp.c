@@ -1,6 +1,7 @@
 /* rpmvercmp against the classic vectors of rpm's tests/rpmvercmp.at. */
 #include <stdio.h>
 #include "outputs/rpmvercmp.h"
+#include "tests/check.h"
 
 static const struct { const char *a, *b; int r; } vectors[] = {
     { "1.0", "1.0", 0 }, { "1.0", "2.0", -1 }, { "2.0", "1.0", 1 },
@@ -51,15 +52,10 @@ static const struct { const char *a, *b; int r; } vectors[] = {
 
 int main(void)
 {
-    int failures = 0;
     for (size_t i = 0; i < sizeof vectors / sizeof vectors[0]; i++) {
         int r = rpmvercmp(vectors[i].a, vectors[i].b);
-        if (r != vectors[i].r) {
-            printf("FAIL: rpmvercmp(\"%s\", \"%s\") = %d, expected %d\n", vectors[i].a,
-                   vectors[i].b, r, vectors[i].r);
-            failures++;
-        }
+        CHECK(r == vectors[i].r, "rpmvercmp(\"%s\", \"%s\") = %d, expected %d", vectors[i].a,
+              vectors[i].b, r, vectors[i].r);
     }
-    printf("%zu vectors, %d failures\n", sizeof vectors / sizeof vectors[0], failures);
-    return failures ? 1 : 0;
+    return check_finish();
 }

@@ -145,7 +145,8 @@ static void test_generation(void)
     BUMPS(state_set_last_message(&s, "e", 1), 0);
     BUMPS(state_set_vm_id(&s, "u", 1), 1);
     BUMPS(state_set_vm_id(&s, "u", 1), 0);
-    BUMPS(state_add_disk_id(&s, "id", 2), 0);           /* not in the file */
+    BUMPS(state_add_resource(&s, "volume", "id"), 1);
+    BUMPS(state_add_resource(&s, "volume", "id"), 0);   /* once each */
     BUMPS(state_set_throttling(&s, NULL, NULL), 0);
     BUMPS(state_set_throttling(&s, "1", NULL), 1);
     BUMPS(state_set_throttling(&s, "1", NULL), 0);
@@ -165,9 +166,15 @@ static void test_generation(void)
     BUMPS(state_set_finished(&s), 0);
     CHECK(s.generation > g, "generation moved");
 
-    state_add_disk_id(&s, "id", 2);
-    state_add_disk_id(&s, "id2", 3);
-    CHECK(s.n_disk_ids == 2, "disk ids once each: %zu", s.n_disk_ids);
+    state_add_resource(&s, "volume", "id2");
+    state_add_resource(&s, "image", "id");
+    CHECK(s.n_resources == 3, "resources once per kind and id: %zu", s.n_resources);
+    _cleanup_json_ struct json_object *o = state_to_json(&s);
+    struct json_object *res, *first;
+    CHECK(json_object_object_get_ex(o, "resources", &res) && json_object_array_length(res) == 3
+          && (first = json_object_array_get_idx(res, 0))
+          && !strcmp(json_object_to_json_string_ext(first, JSON_C_TO_STRING_PLAIN), "{\"kind\":\"volume\",\"id\":\"id\"}"),
+          "resources in the JSON: %s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
     state_free(&s);
 }
 
@@ -456,10 +463,5 @@ int main(int argc, char **argv)
     test_write_atomic();
     test_rates_and_stall();
     test_error_classes();
-    if (failures) {
-        fprintf(stderr, "%d failure(s)\n", failures);
-        return 1;
-    }
-    printf("test-state: all passed\n");
-    return 0;
+    return check_finish();
 }

@@ -7,8 +7,7 @@
 #include "common/cleanup.h"
 #include "wrapper/systemd_unit.h"
 
-static int failures;
-#define CHECK(cond) do { if (!(cond)) { fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); failures++; } } while (0)
+#include "tests/check.h"
 
 int main(void)
 {
@@ -36,8 +35,5 @@ int main(void)
     CHECK(!systemd_env_valid("SURROGATE=\xed\xa0\x80"));
     CHECK(!systemd_env_valid("TOOBIG=\xf4\x90\x80\x80"));
     CHECK(!systemd_env_valid("TRUNC=\xe2\x82"));
-    if (failures)
-        return 1;
-    printf("test-systemd-unit: ok\n");
-    return 0;
+    return check_finish();
 }

@@ -18,17 +18,9 @@
 #define OTHER_KEY "Sekrit-Other-VM-c0ffee"
 #define NOBODY 65534
 
-static char dir[] = "/tmp/test-vault.XXXXXX";
-static int failures;
+#include "tests/check.h"
 
-#define CHECK(cond, ...) do { \
-    if (!(cond)) { \
-        fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-        fprintf(stderr, __VA_ARGS__); \
-        fputc('\n', stderr); \
-        failures++; \
-    } \
-} while (0)
+static char dir[] = "/tmp/test-vault.XXXXXX";
 
 static char *vault_path(const char *name)
 {
@@ -271,10 +263,5 @@ int main(void)
     test_file_types();
     test_shapes();
     test_good();
-    if (failures) {
-        fprintf(stderr, "%d failure(s)\n", failures);
-        return 1;
-    }
-    printf("all vault checks passed\n");
-    return 0;
+    return check_finish();
 }

@@ -13,14 +13,13 @@
 
 #include "outputs/checks.h"
 #include "outputs/virtio_win.h"
+#include "common/settings.h"
 #include "common/cleanup.h"
 
-static int failures;
 static char root[64] = "/tmp/v2vw-isotest.XXXXXX";
 static char isodir[512];
 
-#define CHECK(cond, ...) do { if (!(cond)) { printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-    printf(__VA_ARGS__); printf("\n"); failures++; } } while (0)
+#include "tests/check.h"
 
 static void mkdirs(const char *path)
 {
@@ -159,10 +158,12 @@ static void test_resolve(void)
     snprintf(empty, sizeof empty, "%s/empty", root);
     mkdirs(empty);
     setenv("V2VW_RHEV_MNT", empty, 1);
+    settings_reload();
     resolve("virtio-win.iso", false, -ENOENT, NULL, "there is no ISO domain under");
     resolve(NULL, true, 0, NULL, NULL);         /* warning only */
     resolve(abs, true, 0, abs, NULL);
     setenv("V2VW_RHEV_MNT", root, 1);
+    settings_reload();
 }
 
 static char *run_check(int (*check)(FILE *), int *rc)
@@ -189,9 +190,11 @@ static void test_checks(void)
     _cleanup_free_ char *tools = run_check(check_rhv_guest_tools, &rc);
     CHECK(rc == 0 && strstr(tools, "rhv-toolssetup_4.4_1.iso"), "check-rhv-guest-tools: %d %s", rc, tools);
     setenv("V2VW_RHEV_MNT", "/nonexistent", 1);
+    settings_reload();
     _cleanup_free_ char *none = run_check(check_rhv_guest_tools, &rc);
     CHECK(rc == 1 && strstr(none, "No ISO domain found under /nonexistent"), "no ISO domain: %d %s", rc, none);
     setenv("V2VW_RHEV_MNT", root, 1);
+    settings_reload();
 
     /* This host: no VDSM (the real rpm/dpkg-query). */
     _cleanup_free_ char *host = run_check(check_rhv_version, &rc);
@@ -200,6 +203,7 @@ static void test_checks(void)
     char tool[700];
     snprintf(tool, sizeof tool, "%s/rpm", root);
     setenv("V2VW_RPM", tool, 1);
+    settings_reload();
     fake_tool("rpm", "#!/bin/sh\n[ \"$*\" = \"-q --qf %{VERSION}-%{RELEASE} vdsm\" ] || exit 3\necho 4.40.80.6-1.el8ev\n");
     _cleanup_free_ char *new = run_check(check_rhv_version, &rc);
     CHECK(rc == 0 && strstr(new, "VDSM 4.40.80.6 (from rpm) is at least 4.20.31"), "new vdsm: %d %s", rc, new);
@@ -212,11 +216,13 @@ static void test_checks(void)
     fake_tool("rpm", "#!/bin/sh\necho package vdsm is not installed\nexit 1\n");
     snprintf(tool, sizeof tool, "%s/dpkg-query", root);
     setenv("V2VW_DPKG_QUERY", tool, 1);
+    settings_reload();
     fake_tool("dpkg-query", "#!/bin/sh\nprintf '1:4.30.0-2'\n");
     _cleanup_free_ char *deb = run_check(check_rhv_version, &rc);
     CHECK(rc == 0 && strstr(deb, "VDSM 4.30.0 (from dpkg)"), "dpkg vdsm: %d %s", rc, deb);
     unsetenv("V2VW_RPM");
     unsetenv("V2VW_DPKG_QUERY");
+    settings_reload();
 }
 
 int main(void)
@@ -226,6 +232,7 @@ int main(void)
         return 2;
     }
     setenv("V2VW_RHEV_MNT", root, 1);
+    settings_reload();
     /* Sorted before the ISO domain: a data domain and a blockSD ISO domain. */
     make_domain("aaa.example.com:_data/5d1f0a2e-0000-4000-8000-000000000001", "Data");
     make_domain("blockSD/5d1f0a2e-0000-4000-8000-000000000002", "Iso");
@@ -246,6 +253,5 @@ int main(void)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
     if (system(cmd) != 0)
         printf("warning: could not remove %s\n", root);
-    printf("%s\n", failures ? "FAILED" : "all passed");
-    return failures ? 1 : 0;
+    return check_finish();
 }

@@ -20,10 +20,10 @@ expect_error() {
         [ "$(grep -c '^error' driver.out)" -ge $errors ] && [ ! -e "$F" ] && [ ! -L "$F" ] && break
         sleep 0.05
     done
-    [ "$(grep -c '^error' driver.out)" = $errors ] || fail "$1: expected $errors errors: $(cat driver.out)"
-    [ -e "$F" ] || [ -L "$F" ] && fail "$1: not removed"
-    grep -q '^applied' driver.out && fail "$1: something was applied"
-    [ "$(quota)" = "$Q0" ] || fail "$1: the CPU quota changed"
+    [ "$(grep -c '^error' driver.out)" = $errors ] || fatal "$1: expected $errors errors: $(cat driver.out)"
+    [ -e "$F" ] || [ -L "$F" ] && fatal "$1: not removed"
+    grep -q '^applied' driver.out && fatal "$1: something was applied"
+    [ "$(quota)" = "$Q0" ] || fatal "$1: the CPU quota changed"
     ok "$1: $(grep '^error' driver.out | tail -1)"
 }
 
@@ -37,28 +37,28 @@ mkdir "$F"
 expect_error "a directory"
 ln -s /etc/shadow "$F"
 expect_error "a symlink to /etc/shadow"
-[ -e /etc/shadow ] || fail "/etc/shadow is gone"
+[ -e /etc/shadow ] || fatal "/etc/shadow is gone"
 printf '[1, 2]' > "$F"
 expect_error "not an object"
 
 # Not re-read: no further error after a while.
 sleep 0.5
-[ "$(grep -c '^error' driver.out)" = $errors ] || fail "an error was reported again"
+[ "$(grep -c '^error' driver.out)" = $errors ] || fatal "an error was reported again"
 ok "every error reported once"
 
 # A file still open for writing is not read half-written.
 exec 3> "$F"
 printf '{"cpu": ' >&3
 sleep 0.5
-grep -q '^applied' driver.out && fail "a half-written file was applied"
-[ "$(grep -c '^error' driver.out)" = $errors ] || fail "a half-written file was reported"
+grep -q '^applied' driver.out && fatal "a half-written file was applied"
+[ "$(grep -c '^error' driver.out)" = $errors ] || fatal "a half-written file was reported"
 printf '"30%%"}' >&3
 exec 3>&-
 wait_line driver.out "^applied cpu=30"
 ok "half-written file read once complete"
-case "$(quota)" in 30000*) ;; *) fail "quota is $(quota)" ;; esac
+case "$(quota)" in 30000*) ;; *) fatal "quota is $(quota)" ;; esac
 for _ in $(seq 40); do [ -e "$F" ] || break; sleep 0.05; done
-[ -e "$F" ] && fail "applied file not removed"
+[ -e "$F" ] && fatal "applied file not removed"
 kill -TERM "$DRV"
 wait "$DRV"
 ok "cleaned up"

@@ -9,7 +9,7 @@ DRV=$!
 BG_PIDS="$BG_PIDS $DRV"
 wait_line driver.out "^applied cpu=50"
 CG=$(ready_field driver.out v2)
-[ -r "$CG/cpu.stat" ] || fail "no cpu.stat in $CG"
+[ -r "$CG/cpu.stat" ] || fatal "no cpu.stat in $CG"
 CPUCG=$(ready_field driver.out cpu)
 
 # The quota is a ceiling: on a busy host the group may get less than it.
@@ -20,7 +20,7 @@ PARENT=$(dirname "$CPUCG")
 OLD_WEIGHT=$(cat "$PARENT/$WEIGHT")
 restore_weight() { echo "$OLD_WEIGHT" > "$PARENT/$WEIGHT"; cleanup; }
 trap restore_weight EXIT
-echo $BIG > "$PARENT/$WEIGHT" && echo $BIG > "$CPUCG/$WEIGHT" || fail "cannot set $WEIGHT"
+echo $BIG > "$PARENT/$WEIGHT" && echo $BIG > "$CPUCG/$WEIGHT" || fatal "cannot set $WEIGHT"
 
 # share SECONDS: "USE STEAL": CPUs used by the cgroup over SECONDS, and
 # the fraction of that time the hypervisor did not run our vCPUs (steal
@@ -48,7 +48,7 @@ quota_is() {
     local q
     if [ -e "$CPUCG/cpu.max" ]; then q=$(cat "$CPUCG/cpu.max")
     else q="$(cat "$CPUCG/cpu.cfs_quota_us") $(cat "$CPUCG/cpu.cfs_period_us")"; q=${q/#-1 /max }; fi
-    [ "$q" = "$1" ] || fail "quota is '$q', expected '$1'"
+    [ "$q" = "$1" ] || fatal "quota is '$q', expected '$1'"
 }
 # expect_share SECONDS EXPECTED: the cgroup's CPU use over SECONDS is
 # EXPECTED +- 0.05 CPU. A quota is a ceiling: on a host that is busy
@@ -62,14 +62,14 @@ expect_share() {
     load=$(cut -d' ' -f1 /proc/loadavg)
     echo "cpu $2: $s CPU (load average $load, steal $steal)"
     "$PY" -c "import sys; sys.exit(0 if float(sys.argv[1]) <= float(sys.argv[2]) + 0.05 else 1)" "$s" "$2" ||
-        fail "quota $2 exceeded: $s CPU"
+        fatal "quota $2 exceeded: $s CPU"
     low=0.05
     if above "$load" $(( $(nproc) + 2 )); then
         low=$("$PY" -c "import sys; print(float(sys.argv[1]) * 0.4)" "$2")
         echo "note: host busy (load $load on $(nproc) CPUs): lower bound relaxed to 60% of the quota"
     fi
     "$PY" -c "import sys; s, e, low, steal = map(float, sys.argv[1:]); sys.exit(0 if s >= e * (1 - steal) - low else 1)" "$s" "$2" "$low" "$steal" ||
-        fail "quota $2: only $s CPU"
+        fatal "quota $2: only $s CPU"
     ok "$2 CPU: $s"
 }
 
@@ -91,11 +91,11 @@ read -r s steal <<< "$(share 2)"
 echo "cpu unlimited: $s CPU ($(nproc) CPUs, steal $steal)"
 # Two burners, no quota: most of the CPUs we were given (steal aside).
 want=$("$PY" -c "import sys; print(min(2, int(sys.argv[1])) * 0.75 * (1 - float(sys.argv[2])))" "$(nproc)" "$steal")
-above "$s" "$want" || fail "unlimited gave only $s CPU (wanted > $want)"
+above "$s" "$want" || fatal "unlimited gave only $s CPU (wanted > $want)"
 ok "unlimited: $s CPU"
 
 kill -TERM "$DRV"
 wait "$DRV"
-grep -q "^exit" driver.out || fail "driver did not finish: $(cat driver.err)"
-[ -d "$CG" ] && fail "cgroup $CG left behind"
+grep -q "^exit" driver.out || fatal "driver did not finish: $(cat driver.err)"
+[ -d "$CG" ] && fatal "cgroup $CG left behind"
 ok "cgroup removed, its processes killed"

@@ -2,6 +2,7 @@
 # cgroups, network namespaces and tc objects, all of their own, all removed
 # on exit. Addresses 10.200.N.1/2 exist only inside the test's namespaces.
 set -u
+. "$TESTS_DIR/functions.sh"
 
 if [ "$(id -u)" != 0 ]; then
     echo "SKIP: needs root (cgroups, tc qdiscs, network namespaces)"
@@ -22,8 +23,6 @@ ADDR_A=10.200.$N.1
 ADDR_B=10.200.$N.2
 BG_PIDS=""
 
-fail() { echo "FAIL: $*"; exit 1; }
-ok() { echo "ok: $*"; }
 now() { date +%s.%N; }
 # Float comparisons: within VALUE EXPECTED TOLERANCE_FRACTION
 within() { "$PY" -c "import sys; v,e,t=map(float,sys.argv[1:]); sys.exit(0 if abs(v-e)<=e*t else 1)" "$@"; }
@@ -47,8 +46,8 @@ cleanup() {
 trap cleanup EXIT
 
 setup_netns() {
-    ip netns add "$NS_A" && ip netns add "$NS_B" || fail "ip netns add"
-    ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_B" netns "$NS_B" || fail "veth"
+    ip netns add "$NS_A" && ip netns add "$NS_B" || fatal "ip netns add"
+    ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_B" netns "$NS_B" || fatal "veth"
     ip -n "$NS_A" addr add "$ADDR_A/24" dev "$IF_A"
     ip -n "$NS_B" addr add "$ADDR_B/24" dev "$IF_B"
     ip -n "$NS_A" link set lo up
@@ -67,7 +66,7 @@ start_sink() {
     nsenter --net="/run/netns/$NS_B" "$PY" "$NETPY" sink "$ADDR_B" "$1" "$2" &
     BG_PIDS="$BG_PIDS $!"
     for _ in $(seq 50); do [ -s "$2" ] && return 0; sleep 0.1; done
-    fail "sink on port $1 did not start"
+    fatal "sink on port $1 did not start"
 }
 
 # wait_line FILE PATTERN [SECONDS]: wait until a line of FILE matches.
@@ -78,7 +77,7 @@ wait_line() {
         sleep 0.05
     done
     echo "--- $1:"; cat "$1"
-    fail "no line matching '$2' in $1"
+    fatal "no line matching '$2' in $1"
 }
 
 # put_file PATH JSON: write a throttling file and rename it into place.

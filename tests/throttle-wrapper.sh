@@ -18,22 +18,22 @@ wrapper_cleanup() {
 }
 trap wrapper_cleanup EXIT
 
-in_a "$WRAPPER" --check-throttling > check.out 2>&1 || fail "--check-throttling failed: $(cat check.out)"
+in_a "$WRAPPER" --check-throttling > check.out 2>&1 || fatal "--check-throttling failed: $(cat check.out)"
 cat check.out
-grep -q "^network: usable.*classifier \(bpf\|cgroup\)" check.out || fail "no classifier reported"
+grep -q "^network: usable.*classifier \(bpf\|cgroup\)" check.out || fatal "no classifier reported"
 ok "--check-throttling: $(grep -o 'classifier.*' check.out)"
-in_a ip link show | grep -q v2vwchk && fail "the probe interface was left"
+in_a ip link show | grep -q v2vwchk && fatal "the probe interface was left"
 
 jq -n --arg out "$SCRATCH/out" --arg src "$SCRATCH/disk.img" \
     '{vm_name: "testvm", transport_method: "disk", source_path: $src, local_storage: $out,
       throttling: {cpu: "50%", network: "1048576"}}' > input.json
-in_a "$WRAPPER" < input.json > stdout 2> stderr || fail "wrapper: $(cat stderr)"
+in_a "$WRAPPER" < input.json > stdout 2> stderr || fatal "wrapper: $(cat stderr)"
 STATE=$(jq -r .state_file stdout)
 TFILE=$(jq -r .throttling_file stdout)
 for _ in $(seq 100); do [ -s "$THROTTLE_RECORD" ] && break; sleep 0.05; done
-[ -s "$THROTTLE_RECORD" ] || fail "the engine did not start: $(cat "$(jq -r .wrapper_log stdout)")"
+[ -s "$THROTTLE_RECORD" ] || fatal "the engine did not start: $(cat "$(jq -r .wrapper_log stdout)")"
 CG=$(sed -n 's/^[0-9]*:cpu:\(.*\)/\1/p; s/^[0-9]*:cpu,cpuacct:\(.*\)/\1/p; s/^0::\(.*\)/\1/p' "$THROTTLE_RECORD" | grep virt-v2v-wrapper | head -1)
-[ -n "$CG" ] || fail "the engine is not in a conversion cgroup: $(cat "$THROTTLE_RECORD")"
+[ -n "$CG" ] || fatal "the engine is not in a conversion cgroup: $(cat "$THROTTLE_RECORD")"
 TAG=$(basename "$CG")
 ok "engine in cgroup $CG"
 quota() {
@@ -43,23 +43,23 @@ quota() {
         [ -e "$d/$TAG/cpu.cfs_quota_us" ] && { cat "$d/$TAG/cpu.cfs_quota_us"; return; }
     done
 }
-case "$(quota)" in 50000*) ok "CPU quota 50%" ;; *) fail "CPU quota is '$(quota)'" ;; esac
-tc -n "$NS_A" class show dev "$IF_A" | grep -q "rate 8388Kbit" || fail "no 1 MiB/s class: $(tc -n "$NS_A" class show dev "$IF_A")"
+case "$(quota)" in 50000*) ok "CPU quota 50%" ;; *) fatal "CPU quota is '$(quota)'" ;; esac
+tc -n "$NS_A" class show dev "$IF_A" | grep -q "rate 8388Kbit" || fatal "no 1 MiB/s class: $(tc -n "$NS_A" class show dev "$IF_A")"
 ok "tc class at 1 MiB/s"
-wait_state() { for _ in $(seq 100); do [ "$(jq -c .throttling "$STATE")" = "$1" ] && return 0; sleep 0.05; done; fail "state throttling $(jq -c .throttling "$STATE"), expected $1"; }
+wait_state() { for _ in $(seq 100); do [ "$(jq -c .throttling "$STATE")" = "$1" ] && return 0; sleep 0.05; done; fatal "state throttling $(jq -c .throttling "$STATE"), expected $1"; }
 wait_state '{"cpu":"50%","network":"1048576"}'
 
 put_file "$TFILE" '{"cpu": "20%", "network": "4194304"}'
 wait_state '{"cpu":"20%","network":"4194304"}'
-case "$(quota)" in 20000*) ok "CPU quota 20% from the throttling file" ;; *) fail "CPU quota is '$(quota)'" ;; esac
-tc -n "$NS_A" class show dev "$IF_A" | grep -q "rate 33554Kbit" || fail "no 4 MiB/s class: $(tc -n "$NS_A" class show dev "$IF_A")"
-[ -e "$TFILE" ] && fail "throttling file not removed"
+case "$(quota)" in 20000*) ok "CPU quota 20% from the throttling file" ;; *) fatal "CPU quota is '$(quota)'" ;; esac
+tc -n "$NS_A" class show dev "$IF_A" | grep -q "rate 33554Kbit" || fatal "no 4 MiB/s class: $(tc -n "$NS_A" class show dev "$IF_A")"
+[ -e "$TFILE" ] && fatal "throttling file not removed"
 ok "throttling file applied and removed"
 
 touch "$THROTTLE_GO"
 for _ in $(seq 200); do [ "$(jq -r '.finished // false' "$STATE")" = true ] && break; sleep 0.05; done
-[ "$(jq -r .finished "$STATE")" = true ] || fail "not finished"
+[ "$(jq -r .finished "$STATE")" = true ] || fatal "not finished"
 for _ in $(seq 40); do [ -d "/sys/fs/cgroup/unified/virt-v2v-wrapper/$TAG" ] || break; sleep 0.05; done
-ls -d /sys/fs/cgroup/*/virt-v2v-wrapper/"$TAG" 2>/dev/null && fail "cgroups left"
-tc -n "$NS_A" qdisc show dev "$IF_A" | grep -q 7632: && fail "qdisc left"
+ls -d /sys/fs/cgroup/*/virt-v2v-wrapper/"$TAG" 2>/dev/null && fatal "cgroups left"
+tc -n "$NS_A" qdisc show dev "$IF_A" | grep -q 7632: && fatal "qdisc left"
 ok "cgroups and tc gone after the conversion"

@@ -4,10 +4,6 @@
 export FAKE_ENGINE_RECORD="$SCRATCH/record" FAKE_ENGINE_SCENARIO=slow FAKE_ENGINE_DELAY=0.5
 touch "$SCRATCH/disk.img"
 
-wrapper_pid_of() { # STATE -> the daemon's PID (TAG ends with the first PID; the daemon is its grandchild)
-    pgrep -f "^$WRAPPER\$" | head -1
-}
-
 for sig in TERM INT; do
     rm -f "$FAKE_ENGINE_RECORD"
     FP=01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67
@@ -17,7 +13,8 @@ for sig in TERM INT; do
     check "SIG$sig: state has the pid" wait_for sh -c "jq -e .pid '$STATE' >/dev/null"
     check "SIG$sig: copying" wait_for sh -c "jq -e '.disk_count == 1' '$STATE' >/dev/null"
     check "SIG$sig: secrets exist while running" sh -c "ls '$V2VW_STATE_DIR'/*.secrets/vmware-password >/dev/null"
-    WPID=$(wrapper_pid_of)
+    WPID=$(wrapper_daemon_pid "$STATE")
+    check "SIG$sig: the daemon holds its lock" test -n "$WPID"
     EPID=$(jq -r .pid "$STATE")
     kill -$sig "$WPID"
     check "SIG$sig: finished" wait_finished "$STATE" 90
@@ -41,7 +38,7 @@ rm -f "$FAKE_ENGINE_RECORD"
 V2VW_ENGINE="$SCRATCH/stubborn" V2VW_KILL_GRACE_SECONDS=1 run_wrapper "$(input_local)"
 STATE=$(jq -r .state_file "$SCRATCH/stdout")
 check "stubborn: started" wait_for test -s "$FAKE_ENGINE_RECORD"
-kill -TERM "$(wrapper_pid_of)"
+kill -TERM "$(wrapper_daemon_pid "$STATE")"
 check "stubborn: finished after SIGKILL" wait_finished "$STATE" 90
 check "stubborn: return_code -9" test "$(jq -r .return_code "$STATE")" = -9
 

@@ -14,11 +14,11 @@
 
 #include "throttle/throttle_int.h"
 #include "common/cleanup.h"
+#include "common/settings.h"
 
 const char *throttle_rundir(void)
 {
-    const char *dir = getenv("V2VW_THROTTLE_RUNDIR");
-    return dir && *dir ? dir : "/run/virt-v2v-wrapper";
+    return settings()->throttle_rundir;
 }
 
 int alloc_lock(int *out)

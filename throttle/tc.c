@@ -21,6 +21,7 @@
 #include "throttle/nl_cleanup.h"
 #include "throttle/throttle_int.h"
 #include "common/log.h"
+#include "common/settings.h"
 #include "common/error.h"
 
 #define FILTER_PRIO_CGROUP 5
@@ -80,7 +81,7 @@ int tc_pick_ifaces(struct nl_sock *sk, int **ifindexes, size_t *n)
     int r = rtnl_link_alloc_cache(sk, AF_UNSPEC, &links);
     if (r < 0)
         return nl_to_errno(r);
-    const char *env = getenv("V2VW_THROTTLE_IFACES");
+    const char *env = settings()->throttle_ifaces;
     *ifindexes = NULL;
     *n = 0;
     if (env && *env) {

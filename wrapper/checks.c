@@ -12,6 +12,7 @@
 #include "throttle/throttle.h"
 #include "wrapper/checks.h"
 #include "common/cleanup.h"
+#include "common/dlib.h"
 #include "wrapper/engine_argv.h"
 #include "wrapper/runner.h"
 
@@ -22,47 +23,78 @@ static int check_virt_v2v(FILE *out)
         fprintf(out, "virt-v2v: %s: %s\n", engine, strerror(errno));
         return 1;
     }
-    struct conversion c = { 0 };
-    if (!engine_has_capability(&c, "input:disk") && !c.capabilities) {
+    _cleanup_(strv_free) struct strv caps = { 0 };
+    if (engine_capabilities_read(&caps) < 0) {
         fprintf(out, "virt-v2v: %s does not answer --machine-readable\n", engine);
         return 1;
     }
-    unsigned v = engine_version(&c);
+    unsigned v = engine_version_read(&caps);
     if (v)
         fprintf(out, "virt-v2v: %s (version %u.%u)\ncapabilities:", engine, v / 1000, v % 1000);
     else
         fprintf(out, "virt-v2v: %s (version unknown)\ncapabilities:", engine);
-    for (size_t i = 0; c.capabilities[i]; i++)
-        fprintf(out, " %s", c.capabilities[i]);
+    for (size_t i = 0; i < caps.n; i++)
+        fprintf(out, " %s", caps.v[i]);
     fputc('\n', out);
-    for (size_t i = 0; c.capabilities[i]; i++)
-        free(c.capabilities[i]);
-    free(c.capabilities);
     return 0;
+}
+
+/* The libguestfs functions the appliance check calls, loaded on demand:
+ * the conversion's process does not link libguestfs. */
+struct guestfs_lib {
+    guestfs_h *(*create_flags)(unsigned flags, ...);
+    void (*set_error_handler)(guestfs_h *g, guestfs_error_handler_cb cb, void *opaque);
+    int (*set_backend_settings)(guestfs_h *g, char *const *settings);
+    int (*add_drive_scratch)(guestfs_h *g, int64_t size, ...);
+    int (*launch)(guestfs_h *g);
+    const char *(*last_error)(guestfs_h *g);
+    int (*shutdown)(guestfs_h *g);
+    void (*close)(guestfs_h *g);
+};
+
+static int guestfs_lib_load(struct guestfs_lib *gl, char **error)
+{
+    static const struct dlib_symbol syms[] = {
+        DLIB_SYMBOL(struct guestfs_lib, create_flags, "guestfs_create_flags"),
+        DLIB_SYMBOL(struct guestfs_lib, set_error_handler, "guestfs_set_error_handler"),
+        DLIB_SYMBOL(struct guestfs_lib, set_backend_settings, "guestfs_set_backend_settings"),
+        DLIB_SYMBOL(struct guestfs_lib, add_drive_scratch, "guestfs_add_drive_scratch"),
+        DLIB_SYMBOL(struct guestfs_lib, launch, "guestfs_launch"),
+        DLIB_SYMBOL(struct guestfs_lib, last_error, "guestfs_last_error"),
+        DLIB_SYMBOL(struct guestfs_lib, shutdown, "guestfs_shutdown"),
+        DLIB_SYMBOL(struct guestfs_lib, close, "guestfs_close"),
+    };
+    return dlib_load("libguestfs.so.0", "--check-appliance", syms, ELEMENTSOF(syms), gl, error);
 }
 
 /* Launch the appliance once; NULL settings = libguestfs' defaults. Runs in
  * the calling process (a child of check_appliance). */
 static int launch_once(const char *forced, char *err, size_t errsize)
 {
-    guestfs_h *g = guestfs_create_flags(GUESTFS_CREATE_NO_CLOSE_ON_EXIT);
+    struct guestfs_lib gl;
+    _cleanup_free_ char *error = NULL;
+    if (guestfs_lib_load(&gl, &error) < 0) {
+        snprintf(err, errsize, "%s", error ? error : "out of memory");
+        return -1;
+    }
+    guestfs_h *g = gl.create_flags(GUESTFS_CREATE_NO_CLOSE_ON_EXIT);
     if (!g) {
         snprintf(err, errsize, "cannot create a libguestfs handle");
         return -1;
     }
-    guestfs_set_error_handler(g, NULL, NULL);
+    gl.set_error_handler(g, NULL, NULL);
     if (forced) {
         char *settings[] = { (char *)forced, NULL };
-        guestfs_set_backend_settings(g, settings);
+        gl.set_backend_settings(g, settings);
     }
-    int r = guestfs_add_drive_scratch(g, 1024 * 1024, -1);
+    int r = gl.add_drive_scratch(g, 1024 * 1024, -1);
     if (r == 0)
-        r = guestfs_launch(g);
+        r = gl.launch(g);
     if (r < 0)
-        snprintf(err, errsize, "%s", guestfs_last_error(g) ? guestfs_last_error(g) : "unknown error");
+        snprintf(err, errsize, "%s", gl.last_error(g) ? gl.last_error(g) : "unknown error");
     else
-        guestfs_shutdown(g);
-    guestfs_close(g);
+        gl.shutdown(g);
+    gl.close(g);
     return r;
 }
 

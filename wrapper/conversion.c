@@ -18,7 +18,7 @@ void conversion_output_input(const struct conversion *c, struct output_input *in
         .rhv_cluster = cfg->rhv_cluster,
         .rhv_storage = cfg->rhv_storage,
         .rhv_cafile = cfg->rhv_cafile,
-        .password_file = c->secrets.rhv_password,
+        .password_file = c->plan.secrets.rhv_password,
         .export_domain = cfg->export_domain,
         .local_storage = cfg->local_storage,
         .libvirt_pool = cfg->libvirt_pool,

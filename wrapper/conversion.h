@@ -1,5 +1,6 @@
-/* One conversion: the validated input, where its files are, its secrets,
- * its state, and the parts that run it. Every room works on this. */
+/* One conversion: the validated input, the plan made from it, the state of
+ * the running conversion. Only wrapper/ sees this; the other rooms get
+ * the narrow pieces they need. */
 #ifndef V2VW_CONVERSION_H
 #define V2VW_CONVERSION_H
 
@@ -7,10 +8,9 @@
 #include <sys/types.h>
 #include "outputs/output.h"
 #include "wrapper/config.h"
+#include "common/strv.h"
 #include "state/state.h"
 
-struct engine_runner;
-struct throttle;
 
 struct conversion_paths {
     char *tag;               /* %Y%m%dT%H%M%S-PID */
@@ -35,19 +35,32 @@ struct secret_files {
     size_t n_luks;
 };
 
-struct conversion {
-    struct conversion_config cfg;
+/* What the wrapper and the output made of the validated input before the
+ * engine runs: who runs it, where its files are, its secret files, the
+ * output's plan. Filled by main.c (prepare), files.c and luks_keys.c;
+ * read only from the moment the engine command is built. */
+struct conversion_plan {
     const struct output_ops *output;
-    struct output_input output_in;   /* the output's view of cfg */
-    struct output_plan plan;         /* what the output made of it */
-    uid_t uid;               /* the conversion user */
+    struct output_input output_in;   /* the output's view of the input */
+    struct output_plan out;          /* what the output made of it */
+    uid_t uid;                       /* the conversion user */
     gid_t gid;
-    char *user_home;         /* its home (its default ssh keys) */
+    char *user_home;                 /* its home (ssh keys, LUKS vault default) */
     struct conversion_paths paths;
     struct secret_files secrets;
-    char **capabilities;     /* `virt-v2v --machine-readable`, NULL-terminated; NULL = not asked */
-    unsigned engine_version; /* ENGINE_VERSION(major, minor) from --version; 0 = unknown */
-    bool engine_version_asked;
+    struct strv capabilities;        /* `virt-v2v --machine-readable`, read before argv when needed */
+    unsigned engine_version;         /* ENGINE_VERSION(major, minor) from --version; 0 = unknown */
+};
+
+/* One conversion, in the three parts each stage owns:
+ *   cfg    the validated input (config.c), never changed after parsing;
+ *   plan   made from it before anything runs;
+ *   state  the running conversion as clients see it (lifecycle.c and the
+ *          engine parser write it; the runner and throttle live in
+ *          lifecycle.c's struct run). */
+struct conversion {
+    struct conversion_config cfg;
+    struct conversion_plan plan;
     struct conversion_state state;
 };
 

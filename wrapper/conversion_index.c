@@ -61,12 +61,12 @@ void conversion_index_add(const struct conversion *c)
         return;
     }
     real_index = realpath(dir, NULL);
-    real_state = realpath(c->paths.state_dir, NULL);
+    real_state = realpath(c->plan.paths.state_dir, NULL);
     if (real_index && real_state && strcmp(real_index, real_state) == 0)
         return;                        /* the admin command reads the state directory */
     prune(dir);
-    if (asprintf(&link, "%s/v2v-import-%s.state", dir, c->paths.tag) < 0)
+    if (asprintf(&link, "%s/v2v-import-%s.state", dir, c->plan.paths.tag) < 0)
         return;
-    if (symlink(c->paths.state_file, link) < 0 && errno != EEXIST)
+    if (symlink(c->plan.paths.state_file, link) < 0 && errno != EEXIST)
         log_warning("Cannot add the conversion to the index %s: %s", dir, strerror(errno));
 }

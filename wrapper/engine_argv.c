@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -13,11 +14,11 @@
 #include "common/cleanup.h"
 #include "wrapper/engine_argv.h"
 #include "common/log.h"
+#include "common/settings.h"
 
 const char *engine_path(void)
 {
-    const char *p = getenv("V2VW_ENGINE");
-    return p && *p ? p : ENGINE_DEFAULT_PATH;
+    return settings()->engine;
 }
 
 #define TRY(x) do { int _r = (x); if (_r < 0) return _r; } while (0)
@@ -25,14 +26,14 @@ const char *engine_path(void)
 /* The input password file: `--password-file` (the contract's spelling,
  * known to every engine up to 2.7), `-ip` from 2.8 on, which removed the
  * long form. */
-static const char *input_password_option(const struct conversion *c)
+static const char *input_password_option(const struct conversion_plan *plan)
 {
-    return engine_version((struct conversion *)c) >= ENGINE_VERSION(2, 8) ? "-ip" : "--password-file";
+    return plan->engine_version >= ENGINE_VERSION(2, 8) ? "-ip" : "--password-file";
 }
 
-static int append_input(const struct conversion *c, struct strv *a)
+static int append_input(const struct conversion_config *cfg, const struct conversion_plan *plan,
+                        struct strv *a)
 {
-    const struct conversion_config *cfg = &c->cfg;
     _cleanup_free_ char *thumbprint = NULL;
 
     switch (cfg->transport) {
@@ -41,7 +42,7 @@ static int append_input(const struct conversion *c, struct strv *a)
             return -ENOMEM;
         return strv_push_all(a, "-i", "libvirt", "-ic", cfg->vmware_uri, "-it", "vddk",
                              "-io", "vddk-libdir=" VDDK_LIBDIR, "-io", thumbprint,
-                             input_password_option(c), c->secrets.vmware_password, NULL);
+                             input_password_option(plan), plan->secrets.vmware_password, NULL);
     case TRANSPORT_SSH:
         return strv_push_all(a, "-i", "vmx", "-it", "ssh", NULL);
     case TRANSPORT_DISK:
@@ -50,8 +51,8 @@ static int append_input(const struct conversion *c, struct strv *a)
         return strv_push_all(a, "-i", transport_name(cfg->transport), "-on", cfg->vm_name, NULL);
     case TRANSPORT_LIBVIRT:
         TRY(strv_push_all(a, "-i", "libvirt", "-ic", cfg->source_uri, NULL));
-        if (c->secrets.source_password)
-            TRY(strv_push_all(a, input_password_option(c), c->secrets.source_password, NULL));
+        if (plan->secrets.source_password)
+            TRY(strv_push_all(a, input_password_option(plan), plan->secrets.source_password, NULL));
         return 0;
     }
     return -EINVAL;
@@ -69,17 +70,34 @@ static const char *positional_source(const struct conversion_config *cfg)
     }
 }
 
-static int append_mappings(const struct conversion *c, struct strv *a)
+static bool has_capability(const struct strv *caps, const char *cap)
 {
-    bool mac_option = false;
-    bool asked = false;
+    for (size_t i = 0; i < caps->n; i++)
+        if (strcmp(caps->v[i], cap) == 0)
+            return true;
+    return false;
+}
 
-    for (size_t i = 0; i < c->cfg.n_network_mappings; i++) {
-        const struct network_mapping *m = &c->cfg.network_mappings[i];
-        if (m->mac_address && !asked) {
-            mac_option = engine_has_capability((struct conversion *)c, "mac-option");
-            asked = true;
-        }
+bool engine_argv_needs_capabilities(const struct conversion_config *cfg)
+{
+    for (size_t i = 0; i < cfg->n_network_mappings; i++)
+        if (cfg->network_mappings[i].mac_address)
+            return true;
+    return false;
+}
+
+bool engine_argv_needs_version(const struct conversion_config *cfg)
+{
+    return cfg->transport == TRANSPORT_VDDK || (cfg->transport == TRANSPORT_LIBVIRT && cfg->source_password);
+}
+
+static int append_mappings(const struct conversion_config *cfg, const struct conversion_plan *plan,
+                           struct strv *a)
+{
+    bool mac_option = has_capability(&plan->capabilities, "mac-option");
+
+    for (size_t i = 0; i < cfg->n_network_mappings; i++) {
+        const struct network_mapping *m = &cfg->network_mappings[i];
         if (m->mac_address && mac_option) {
             TRY(strv_push(a, "--mac"));
             TRY(strv_pushf(a, "%s:bridge:%s", m->mac_address, m->destination));
@@ -91,20 +109,20 @@ static int append_mappings(const struct conversion *c, struct strv *a)
     return 0;
 }
 
-int engine_argv_build(const struct conversion *c, struct strv *a, char **error)
+int engine_argv_build(const struct conversion_config *cfg, const struct conversion_plan *plan,
+                      struct strv *a, char **error)
 {
-    *error = NULL;
-    TRY(strv_push_all(a, engine_path(), "-v", "-x", positional_source(&c->cfg), "--root", "first", NULL));
-    TRY(strv_pushf(a, "--machine-readable=file:%s", c->paths.mr_log));
-    TRY(append_input(c, a));
-    TRY(append_mappings(c, a));
-    for (size_t i = 0; i < c->secrets.n_luks; i++) {
+    TRY(strv_push_all(a, engine_path(), "-v", "-x", positional_source(cfg), "--root", "first", NULL));
+    TRY(strv_pushf(a, "--machine-readable=file:%s", plan->paths.mr_log));
+    TRY(append_input(cfg, plan, a));
+    TRY(append_mappings(cfg, plan, a));
+    for (size_t i = 0; i < plan->secrets.n_luks; i++) {
         TRY(strv_push(a, "--key"));
-        TRY(strv_pushf(a, "%s:file:%s", c->secrets.luks[i].device, c->secrets.luks[i].key_file));
+        TRY(strv_pushf(a, "%s:file:%s", plan->secrets.luks[i].device, plan->secrets.luks[i].key_file));
     }
-    if (c->output->default_bridge)
+    if (plan->output->default_bridge)
         TRY(strv_push_all(a, "--bridge", "ovirtmgmt", NULL));
-    return c->output->append_args(&c->output_in, &c->plan, a, error);
+    return plan->output->append_args(&plan->output_in, &plan->out, a, error);
 }
 
 /* Variables the wrapper itself uses are not the engine's business. */
@@ -113,19 +131,27 @@ static bool wrapper_private_var(const char *entry)
     return strncmp(entry, "V2VW_", 5) == 0;
 }
 
-int engine_env_build(const struct conversion *c, char *const *base, struct strv *env)
+int engine_env_build(const struct conversion_plan *plan, char *const *base, struct strv *env)
 {
     for (size_t i = 0; base && base[i]; i++)
         if (!wrapper_private_var(base[i]))
             TRY(strv_push(env, base[i]));
     TRY(strv_setenv(env, "LANG", "C"));
     TRY(strv_setenv(env, "LC_ALL", NULL));
-    if (c->output->backend_direct)
+    if (plan->output->backend_direct)
         TRY(strv_setenv(env, "LIBGUESTFS_BACKEND", "direct"));
-    if (c->plan.virtio_win)
-        TRY(strv_setenv(env, "VIRTIO_WIN", c->plan.virtio_win));
-    if (c->uid != 0)
+    if (plan->out.virtio_win)
+        TRY(strv_setenv(env, "VIRTIO_WIN", plan->out.virtio_win));
+    if (plan->uid != 0)
         TRY(strv_setenv(env, "XDG_RUNTIME_DIR", NULL));
+    for (size_t i = 0; i < plan->out.env.n; i++) {
+        const char *eq = strchr(plan->out.env.v[i], '=');
+        assert(eq);                   /* outputs give NAME=VALUE */
+        _cleanup_free_ char *name = strndup(plan->out.env.v[i], (size_t)(eq - plan->out.env.v[i]));
+        if (!name)
+            return -ENOMEM;
+        TRY(strv_setenv(env, name, eq + 1));
+    }
     return 0;
 }
 
@@ -240,32 +266,9 @@ static int engine_lines(const char *engine, const char *arg, struct strv *lines)
     return r;
 }
 
-static int read_capabilities(const char *engine, char ***out)
+int engine_capabilities_read(struct strv *caps)
 {
-    _cleanup_(strv_free) struct strv caps = { 0 };
-    int r = engine_lines(engine, "--machine-readable", &caps);
-    if (r < 0)
-        return r;
-    if (!caps.v && strv_push(&caps, "") < 0)
-        return -ENOMEM;
-    *out = TAKE_PTR(caps.v);
-    caps.n = caps.cap = 0;
-    return 0;
-}
-
-bool engine_has_capability(struct conversion *c, const char *cap)
-{
-    if (!c->capabilities) {
-        int r = read_capabilities(engine_path(), &c->capabilities);
-        if (r < 0) {
-            log_warning("Cannot read the engine's capabilities: %s", strerror(-r));
-            return false;
-        }
-    }
-    for (size_t i = 0; c->capabilities[i]; i++)
-        if (strcmp(c->capabilities[i], cap) == 0)
-            return true;
-    return false;
+    return engine_lines(engine_path(), "--machine-readable", caps);
 }
 
 /* "virt-v2v 2.5.6rhel=9,release=4.el9" -> 2005; 0 when it is not that. */
@@ -286,20 +289,14 @@ unsigned engine_version_parse(const char *line)
     return (unsigned)(major * 1000 + minor);
 }
 
-unsigned engine_version(struct conversion *c)
+unsigned engine_version_read(const struct strv *caps)
 {
-    if (!c->engine_version_asked) {
-        _cleanup_(strv_free) struct strv lines = { 0 };
-        c->engine_version_asked = true;
-        int r = engine_lines(engine_path(), "--version", &lines);
-        c->engine_version = r >= 0 && lines.n > 0 ? engine_version_parse(lines.v[0]) : 0;
-        /* No usable --version: a 2.x engine still says so in its capabilities. */
-        if (c->engine_version == 0 && engine_has_capability(c, "virt-v2v-2.0"))
-            c->engine_version = 2000;
-        if (c->engine_version)
-            log_info("Engine version %u.%u", c->engine_version / 1000, c->engine_version % 1000);
-        else
-            log_warning("Cannot tell the engine's version (%s --version): assuming 1.x", engine_path());
-    }
-    return c->engine_version;
+    _cleanup_(strv_free) struct strv lines = { 0 };
+    int r = engine_lines(engine_path(), "--version", &lines);
+    unsigned v = r >= 0 && lines.n > 0 ? engine_version_parse(lines.v[0]) : 0;
+
+    /* No usable --version: a 2.x engine still says so in its capabilities. */
+    if (v == 0 && has_capability(caps, "virt-v2v-2.0"))
+        v = ENGINE_VERSION(2, 0);
+    return v;
 }

@@ -13,46 +13,41 @@
 #include "outputs/output.h"
 #include "common/cleanup.h"
 #include "common/error.h"
+#include "common/settings.h"
 #include "wrapper/files.h"
 #include "wrapper/orphans.h"
 
 int conversion_identity(struct conversion *c, char **error)
 {
-    switch (c->output->identity) {
+    switch (c->plan.output->identity) {
     case IDENTITY_CALLER:
-        c->uid = getuid();
-        c->gid = getgid();
+        c->plan.uid = getuid();
+        c->plan.gid = getgid();
         break;
     case IDENTITY_ROOT:
-        c->uid = 0;
-        c->gid = 0;
+        c->plan.uid = 0;
+        c->plan.gid = 0;
         break;
     case IDENTITY_VDSM:
-        c->uid = VDSM_UID;
-        c->gid = VDSM_GID;
+        c->plan.uid = VDSM_UID;
+        c->plan.gid = VDSM_GID;
         break;
     }
-    if (geteuid() != 0 && (c->uid != geteuid() || c->gid != getegid()))
+    if (geteuid() != 0 && (c->plan.uid != geteuid() || c->plan.gid != getegid()))
         return error_set(error, -EPERM, "the %s output runs the conversion as uid %u gid %u: "
-                    "run virt-v2v-wrapper as root or as that user", c->output->name,
-                    (unsigned)c->uid, (unsigned)c->gid);
-    struct passwd *pw = getpwuid(c->uid);
-    const char *home = pw ? pw->pw_dir : (c->uid == getuid() ? getenv("HOME") : NULL);
-    if (c->uid == getuid() && getenv("HOME"))
+                    "run virt-v2v-wrapper as root or as that user", c->plan.output->name,
+                    (unsigned)c->plan.uid, (unsigned)c->plan.gid);
+    struct passwd *pw = getpwuid(c->plan.uid);
+    const char *home = pw ? pw->pw_dir : (c->plan.uid == getuid() ? getenv("HOME") : NULL);
+    if (c->plan.uid == getuid() && getenv("HOME"))
         home = getenv("HOME");
-    c->user_home = strdup(home ? home : "/");
-    return c->user_home ? 0 : -ENOMEM;
-}
-
-static const char *dir_from_env(const char *var, const char *def)
-{
-    const char *v = getenv(var);
-    return v && *v ? v : def;
+    c->plan.user_home = strdup(home ? home : "/");
+    return c->plan.user_home ? 0 : -ENOMEM;
 }
 
 int conversion_paths_init(struct conversion *c, char **error)
 {
-    struct conversion_paths *p = &c->paths;
+    struct conversion_paths *p = &c->plan.paths;
     char stamp[32];
     time_t now = time(NULL);
     struct tm tm;
@@ -61,8 +56,9 @@ int conversion_paths_init(struct conversion *c, char **error)
     strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &tm);
     if (asprintf(&p->tag, "%s-%ld", stamp, (long)getpid()) < 0)
         return -ENOMEM;
-    p->log_dir = strdup(dir_from_env("V2VW_LOG_DIR", c->output->log_dir));
-    p->state_dir = strdup(dir_from_env("V2VW_STATE_DIR", "/tmp"));
+    const struct settings *set = settings();
+    p->log_dir = strdup(set->log_dir ? set->log_dir : c->plan.output->log_dir);
+    p->state_dir = strdup(set->state_dir);
     if (!p->log_dir || !p->state_dir
         || asprintf(&p->v2v_log, "%s/v2v-import-%s.log", p->log_dir, p->tag) < 0
         || asprintf(&p->mr_log, "%s/v2v-import-%s-mr.log", p->log_dir, p->tag) < 0
@@ -99,8 +95,8 @@ static int create_owned(const struct conversion *c, const char *path, mode_t mod
     _cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     if (fd < 0)
         return error_set(error, -errno, "cannot create %s: %s", path, strerror(errno));
-    if (fchown(fd, c->uid, c->gid) < 0 && geteuid() == 0)
-        return error_set(error, -errno, "cannot give %s to uid %u: %s", path, (unsigned)c->uid, strerror(errno));
+    if (fchown(fd, c->plan.uid, c->plan.gid) < 0 && geteuid() == 0)
+        return error_set(error, -errno, "cannot give %s to uid %u: %s", path, (unsigned)c->plan.uid, strerror(errno));
     return 0;
 }
 
@@ -108,15 +104,15 @@ int secret_file_write(struct conversion *c, const char *name, const char *data, 
                       char **path_out, char **error)
 {
     _cleanup_free_ char *path = NULL;
-    if (asprintf(&path, "%s/%s", c->paths.secrets_dir, name) < 0)
+    if (asprintf(&path, "%s/%s", c->plan.paths.secrets_dir, name) < 0)
         return -ENOMEM;
     _cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
         return error_set(error, -errno, "cannot create secret file %s: %s", path, strerror(errno));
-    if (geteuid() == 0 && fchown(fd, c->uid, c->gid) < 0) {
+    if (geteuid() == 0 && fchown(fd, c->plan.uid, c->plan.gid) < 0) {
         int r = -errno;
         unlink(path);
-        return error_set(error, r, "cannot give secret file %s to uid %u: %s", path, (unsigned)c->uid, strerror(-r));
+        return error_set(error, r, "cannot give secret file %s to uid %u: %s", path, (unsigned)c->plan.uid, strerror(-r));
     }
     for (size_t off = 0; off < len;) {
         ssize_t n = write(fd, data + off, len - off);
@@ -135,14 +131,14 @@ int secret_file_write(struct conversion *c, const char *name, const char *data, 
 
 static int create_secrets_dir(const struct conversion *c, char **error)
 {
-    if (mkdir(c->paths.secrets_dir, 0700) < 0)
-        return error_set(error, -errno, "cannot create %s: %s", c->paths.secrets_dir, strerror(errno));
-    if (geteuid() == 0 && chown(c->paths.secrets_dir, c->uid, c->gid) < 0)
-        return error_set(error, -errno, "cannot give %s to uid %u: %s", c->paths.secrets_dir,
-                    (unsigned)c->uid, strerror(errno));
-    int r = orphan_lock_take(c);
+    if (mkdir(c->plan.paths.secrets_dir, 0700) < 0)
+        return error_set(error, -errno, "cannot create %s: %s", c->plan.paths.secrets_dir, strerror(errno));
+    if (geteuid() == 0 && chown(c->plan.paths.secrets_dir, c->plan.uid, c->plan.gid) < 0)
+        return error_set(error, -errno, "cannot give %s to uid %u: %s", c->plan.paths.secrets_dir,
+                    (unsigned)c->plan.uid, strerror(errno));
+    int r = orphan_lock_take(c->plan.paths.secrets_dir);
     if (r < 0)
-        return error_set(error, r, "cannot lock %s: %s", c->paths.secrets_dir, strerror(-r));
+        return error_set(error, r, "cannot lock %s: %s", c->plan.paths.secrets_dir, strerror(-r));
     return 0;
 }
 
@@ -153,21 +149,21 @@ static int write_input_secrets(struct conversion *c, char **error)
 
     if (cfg->vmware_password)
         r = secret_file_write(c, "vmware-password", cfg->vmware_password,
-                              strlen(cfg->vmware_password), &c->secrets.vmware_password, error);
+                              strlen(cfg->vmware_password), &c->plan.secrets.vmware_password, error);
     if (r >= 0 && cfg->source_password)
         r = secret_file_write(c, "source-password", cfg->source_password,
-                              strlen(cfg->source_password), &c->secrets.source_password, error);
+                              strlen(cfg->source_password), &c->plan.secrets.source_password, error);
     if (r >= 0 && cfg->rhv_password)
         r = secret_file_write(c, "rhv-password", cfg->rhv_password, strlen(cfg->rhv_password),
-                              &c->secrets.rhv_password, error);
+                              &c->plan.secrets.rhv_password, error);
     if (r >= 0 && cfg->ssh_key)
-        r = secret_file_write(c, "ssh-key", cfg->ssh_key, strlen(cfg->ssh_key), &c->secrets.ssh_key, error);
+        r = secret_file_write(c, "ssh-key", cfg->ssh_key, strlen(cfg->ssh_key), &c->plan.secrets.ssh_key, error);
     return r;
 }
 
 int conversion_files_create(struct conversion *c, char **error)
 {
-    const struct conversion_paths *p = &c->paths;
+    const struct conversion_paths *p = &c->plan.paths;
     int r = make_dirs(p->log_dir);
 
     if (r < 0)
@@ -198,7 +194,7 @@ static void unlink_freep(char **path)
 
 void conversion_secrets_remove(struct conversion *c)
 {
-    struct secret_files *s = &c->secrets;
+    struct secret_files *s = &c->plan.secrets;
 
     unlink_freep(&s->vmware_password);
     unlink_freep(&s->source_password);
@@ -206,20 +202,20 @@ void conversion_secrets_remove(struct conversion *c)
     unlink_freep(&s->ssh_key);
     for (size_t i = 0; i < s->n_luks; i++)
         unlink_freep(&s->luks[i].key_file);
-    if (!c->paths.secrets_dir)
+    if (!c->plan.paths.secrets_dir)
         return;
     /* Anything else that ended up in there (ssh-agent socket) goes too. */
-    _cleanup_closedir_ DIR *d = opendir(c->paths.secrets_dir);
+    _cleanup_closedir_ DIR *d = opendir(c->plan.paths.secrets_dir);
     struct dirent *de;
     while (d && (de = readdir(d)))
         if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
             unlinkat(dirfd(d), de->d_name, 0);
-    rmdir(c->paths.secrets_dir);
+    rmdir(c->plan.paths.secrets_dir);
 }
 
 void conversion_files_remove_all(struct conversion *c)
 {
-    const struct conversion_paths *p = &c->paths;
+    const struct conversion_paths *p = &c->plan.paths;
 
     conversion_secrets_remove(c);
     const char *files[] = { p->v2v_log, p->mr_log, p->wrapper_log, p->state_file, p->throttle_file };

@@ -18,12 +18,12 @@
 #include "wrapper/files.h"
 #include "wrapper/lifecycle.h"
 #include "common/log.h"
+#include "common/settings.h"
 #include "wrapper/log_follower.h"
 #include "wrapper/runner.h"
 #include "wrapper/ssh_agent.h"
 
 #define STATE_WRITE_INTERVAL_USEC (20 * 1000)     /* at most one state file per 20 ms */
-#define KILL_GRACE_DEFAULT_SEC 30
 #define STALL_DEFAULT_SEC 600
 #define PROM_WRITE_INTERVAL_USEC (1000 * 1000)
 
@@ -31,8 +31,8 @@ struct run {
     struct conversion *c;
     sd_event *event;
     struct engine_runner *runner;
-    struct throttle *throttle;
     struct throttle_watch *throttle_watch;
+    struct output_host host;          /* what the output may use while it runs */
     struct ssh_agent *agent;
     struct engine_parser *parser;
     struct log_follower *v2v_log, *mr_log;
@@ -44,12 +44,29 @@ struct run {
     uint64_t last_write_usec;
     int write_errno;                  /* last failure, logged once */
     int cancel_signal;
+    bool engine_ended;                /* the output's finish/cleanup may be running */
+    bool failed;
     int exit_status;
 };
 
 int conversion_write_state(struct conversion *c)
 {
-    return state_write_atomic(&c->state, c->paths.state_file);
+    return state_write_atomic(&c->state, c->plan.paths.state_file);
+}
+
+/* The output hears of progress as often as the state file is written. */
+static void tell_output(struct run *run)
+{
+    const struct conversion_plan *plan = &run->c->plan;
+    const struct conversion_state *s = &run->c->state;
+
+    if (!plan->output->progress)
+        return;
+    const struct output_progress p = {
+        .percent = state_overall_progress(s), .status = s->status,
+        .finished = s->finished, .failed = s->failed,
+    };
+    plan->output->progress(&run->c->plan.out, &p);
 }
 
 /* V2VW_PROMETHEUS_DIR: keep DIR/virt-v2v-wrapper-TAG.prom (node_exporter's
@@ -61,14 +78,14 @@ void conversion_write_prom(struct conversion *c)
     _cleanup_json_ struct json_object *o = NULL;
     size_t len = 0;
 
-    if (!dir || !*dir || asprintf(&path, "%s/virt-v2v-wrapper-%s.prom", dir, c->paths.tag) < 0)
+    if (!dir || !*dir || asprintf(&path, "%s/virt-v2v-wrapper-%s.prom", dir, c->plan.paths.tag) < 0)
         return;
     if (!(o = state_to_json(&c->state)))
         return;
     FILE *f = open_memstream(&text, &len);
     if (!f)
         return;
-    struct metrics_conversion m = { .tag = c->paths.tag, .state = o };
+    struct metrics_conversion m = { .tag = c->plan.paths.tag, .state = o };
     state_metrics_write(f, &m, 1);
     if (fclose(f) != 0)
         return;
@@ -92,6 +109,7 @@ static void write_state_now(struct run *run)
 {
     uint64_t gen = run->c->state.generation;
     log_stall_change(run);
+    tell_output(run);
     int r = conversion_write_state(run->c);
     sd_event_now(run->event, CLOCK_MONOTONIC, &run->last_write_usec);
     if (run->last_write_usec >= run->prom_usec + PROM_WRITE_INTERVAL_USEC || run->c->state.finished_at) {
@@ -101,7 +119,7 @@ static void write_state_now(struct run *run)
     if (r < 0) {
         if (r != run->write_errno)
             log_error("Cannot write the state file %s: %s (the previous one stays)",
-                      run->c->paths.state_file, strerror(-r));
+                      run->c->plan.paths.state_file, strerror(-r));
         run->write_errno = r;
         return;
     }
@@ -157,41 +175,29 @@ static void feed_mr_log(void *userdata, const char *buf, size_t len)
 static void apply_throttling(struct run *run, const struct throttle_request *req)
 {
     struct conversion_state *s = &run->c->state;
+    _cleanup_(limits_outcome_free) struct limits_outcome out = { 0 };
     char cpu[32], net[32];
-    _cleanup_free_ char *error = NULL;
-    int r = 0;
 
     throttle_cpu_text(req, cpu, sizeof cpu);
     throttle_network_text(req, net, sizeof net);
-    if (req->cpu_present) {
-        if (run->runner->set_cpu)
-            r = run->runner->set_cpu(run->runner, req, &error);
-        else if (run->throttle)
-            r = throttle_set_cpu(run->throttle, req, &error);
-        else
-            r = -EOPNOTSUPP;
-        if (r < 0) {
-            log_error("Cannot limit CPU to %s: %s", cpu, error ? error : strerror(-r));
-            state_set_last_message(s, error ? error : "CPU throttling is not available on this host",
-                                   strlen(error ? error : "CPU throttling is not available on this host"));
-        } else {
-            log_info("CPU limit is now %s", cpu);
-        }
+    run->runner->set_limits(run->runner, req, &out);
+    if (req->cpu_present && out.cpu < 0) {
+        const char *msg = out.cpu_error ? out.cpu_error : "CPU throttling is not available on this host";
+        log_error("Cannot limit CPU to %s: %s", cpu, out.cpu_error ? out.cpu_error : strerror(-out.cpu));
+        state_set_last_message(s, msg, strlen(msg));
+    } else if (req->cpu_present) {
+        log_info("CPU limit is now %s", cpu);
     }
-    free(TAKE_PTR(error));
-    int rn = 0;
-    if (req->network_present) {
-        rn = run->throttle ? throttle_set_network(run->throttle, req, &error) : -EOPNOTSUPP;
-        if (rn < 0) {
-            const char *msg = error ? error : "network throttling is not available on this host";
-            log_error("Cannot limit the network to %s: %s", net, msg);
-            state_set_last_message(s, msg, strlen(msg));
-        } else {
-            log_info("Network limit is now %s bytes/s", net);
-        }
+    if (req->network_present && out.network < 0) {
+        const char *msg = out.network_error ? out.network_error
+                                            : "network throttling is not available on this host";
+        log_error("Cannot limit the network to %s: %s", net, msg);
+        state_set_last_message(s, msg, strlen(msg));
+    } else if (req->network_present) {
+        log_info("Network limit is now %s bytes/s", net);
     }
-    state_set_throttling(s, req->cpu_present && r >= 0 ? cpu : s->throttle_cpu,
-                         req->network_present && rn >= 0 ? net : s->throttle_network);
+    state_set_throttling(s, req->cpu_present && out.cpu >= 0 ? cpu : s->throttle_cpu,
+                         req->network_present && out.network >= 0 ? net : s->throttle_network);
     state_changed(run);
 }
 
@@ -209,10 +215,10 @@ static void on_throttling_file(void *userdata, const struct throttle_request *re
 
 static void watch_throttling_file(struct run *run)
 {
-    int r = throttle_watch_new(run->event, run->c->paths.throttle_file, on_throttling_file, run,
+    int r = throttle_watch_new(run->event, run->c->plan.paths.throttle_file, on_throttling_file, run,
                                &run->throttle_watch);
     if (r < 0)
-        log_warning("Cannot watch the throttling file %s: %s", run->c->paths.throttle_file, strerror(-r));
+        log_warning("Cannot watch the throttling file %s: %s", run->c->plan.paths.throttle_file, strerror(-r));
 }
 
 static void finish_message(struct run *run, int rc, bool engine_said)
@@ -232,12 +238,60 @@ static void finish_message(struct run *run, int rc, bool engine_said)
         cls = ERROR_CLASS_KILLED;
     } else if (!engine_said) {
         snprintf(msg, sizeof msg, "virt-v2v failed with exit status %d; see %s", rc,
-                 run->c->paths.v2v_log);
+                 run->c->plan.paths.v2v_log);
         cls = ERROR_CLASS_UNKNOWN;
     } else {
         return;
     }
     state_set_error(s, msg, strlen(msg), cls);
+}
+
+/* The end: the loop stops with the conversion's exit status. */
+static void conversion_done(struct run *run)
+{
+    run->kill_timer = sd_event_source_disable_unref(run->kill_timer);
+    run->exit_status = run->failed ? 2 : 0;
+    sd_event_exit(run->event, run->exit_status);
+}
+
+static void on_output_done(void *userdata, int r)
+{
+    struct run *run = userdata;
+    const struct output_ops *output = run->c->plan.output;
+
+    if (r >= 0) {
+        log_info("The %s output finished its work", output->name);
+    } else if (run->failed) {
+        log_error("The %s output could not clean up: %s", output->name, strerror(-r));
+    } else {
+        char msg[256];
+        snprintf(msg, sizeof msg, "The %s output could not finish the conversion: %s",
+                 output->name, strerror(-r));
+        log_error("%s", msg);
+        state_set_last_message(&run->c->state, msg, strlen(msg));
+        state_set_failed(&run->c->state);
+        run->failed = true;
+    }
+    conversion_done(run);
+}
+
+/* After the engine: the output's asynchronous finish (success) or cleanup
+ * (failure); the loop keeps serving signals and the throttling file. */
+static void start_output_step(struct run *run)
+{
+    const struct output_ops *output = run->c->plan.output;
+    struct conversion_plan *plan = &run->c->plan;
+    int (*step)(const struct output_input *, struct output_plan *, const struct output_host *,
+                output_done_fn, void *) = run->failed ? output->cleanup : output->finish;
+
+    if (!step) {
+        conversion_done(run);
+        return;
+    }
+    log_info("Finishing the %s output%s", output->name, run->failed ? " (cleanup after failure)" : "");
+    int r = step(&plan->output_in, &plan->out, &run->host, on_output_done, run);
+    if (r < 0)
+        on_output_done(run, r);
 }
 
 static void on_engine_exit(void *userdata, int rc)
@@ -250,28 +304,18 @@ static void on_engine_exit(void *userdata, int rc)
     engine_parser_flush(run->parser);
     log_info("virt-v2v ended with %s %d", rc < 0 ? "signal" : "exit status", rc < 0 ? -rc : rc);
 
-    bool failed = rc != 0 || run->cancel_signal;
+    run->engine_ended = true;
+    run->failed = rc != 0 || run->cancel_signal;
     state_set_return_code(&c->state, rc);
-    if (failed) {
+    if (run->failed) {
         finish_message(run, rc, engine_parser_apply_cause(run->parser));
         state_set_failed(&c->state);
     } else if (c->state.last_message) {
         log_error("virt-v2v exited 0 but reported an error: %s", c->state.last_message);
     }
     write_state_now(run);
-
-    if (c->output->finish) {
-        log_info("Finishing the %s output%s", c->output->name, failed ? " (cleanup after failure)" : "");
-        const struct output_engine_report report = {
-            .vm_id = c->state.vm_id, .disk_ids = c->state.disk_ids, .n_disk_ids = c->state.n_disk_ids,
-        };
-        if (c->output->finish(&c->output_in, &c->plan, &report, failed) < 0)
-            log_error("The %s output could not finish its work", c->output->name);
-    }
-    run->kill_timer = sd_event_source_disable_unref(run->kill_timer);
     run->stall_timer = sd_event_source_disable_unref(run->stall_timer);
-    run->exit_status = failed ? 2 : 0;
-    sd_event_exit(run->event, run->exit_status);
+    start_output_step(run);
 }
 
 /* Stall detection: due stall_seconds after the last progress or stage
@@ -324,9 +368,7 @@ static int on_kill_timer(sd_event_source *s, uint64_t usec, void *userdata)
 
 static unsigned kill_grace_seconds(void)
 {
-    const char *v = getenv("V2VW_KILL_GRACE_SECONDS");
-    long n = v ? strtol(v, NULL, 10) : KILL_GRACE_DEFAULT_SEC;
-    return n >= 0 && n < 3600 ? (unsigned)n : KILL_GRACE_DEFAULT_SEC;
+    return settings()->kill_grace_sec;
 }
 
 static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
@@ -336,6 +378,18 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 
     if (sig == SIGHUP)
         return 0;
+    if (run->engine_ended) {
+        const char *name = run->c->plan.output->name;
+        if (run->cancel_signal) {
+            log_warning("Received SIG%s again: abandoning the %s output's work", sigabbrev_np(sig), name);
+            conversion_done(run);
+        } else {
+            run->cancel_signal = sig;
+            log_warning("Received SIG%s while the %s output finishes its work: it goes on "
+                        "(a second signal abandons it)", sigabbrev_np(sig), name);
+        }
+        return 0;
+    }
     if (run->cancel_signal) {
         log_warning("Received SIG%s again: killing virt-v2v now", sigabbrev_np(sig));
         run->runner->kill(run->runner);
@@ -347,6 +401,33 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
     sd_event_add_time_relative(run->event, &run->kill_timer, CLOCK_MONOTONIC,
                                (uint64_t)kill_grace_seconds() * 1000000, 0, on_kill_timer, run);
     return 0;
+}
+
+/* The engine parser's events go to the output (rhv-upload: its disks). */
+static void on_engine_event(void *userdata, enum engine_event ev, const char *value)
+{
+    struct run *run = userdata;
+    const struct output_ops *output = run->c->plan.output;
+
+    if (output->engine_event)
+        output->engine_event(&run->c->plan.out,
+                             ev == ENGINE_EVENT_DISK_ID ? OUTPUT_EVENT_DISK_ID : OUTPUT_EVENT_VM_ID,
+                             value);
+}
+
+static void host_set_status(void *userdata, const char *phrase)
+{
+    struct run *run = userdata;
+    state_set_status(&run->c->state, phrase, strlen(phrase));
+    state_changed(run);
+}
+
+static void host_add_resource(void *userdata, const char *kind, const char *id)
+{
+    struct run *run = userdata;
+    log_info("The %s output created %s %s", run->c->plan.output->name, kind, id);
+    state_add_resource(&run->c->state, kind, id);
+    state_changed(run);
 }
 
 static int setup_loop(struct run *run)
@@ -371,8 +452,11 @@ static int setup_loop(struct run *run)
     run->parser = engine_parser_new(&run->c->state);
     if (!run->parser)
         return -ENOMEM;
-    if ((r = log_follower_new(run->event, run->c->paths.v2v_log, feed_v2v_log, run, &run->v2v_log)) < 0
-        || (r = log_follower_new(run->event, run->c->paths.mr_log, feed_mr_log, run, &run->mr_log)) < 0)
+    engine_parser_on_event(run->parser, on_engine_event, run);
+    run->host = (struct output_host){ .event = run->event, .set_status = host_set_status,
+                                      .add_resource = host_add_resource, .userdata = run };
+    if ((r = log_follower_new(run->event, run->c->plan.paths.v2v_log, feed_v2v_log, run, &run->v2v_log)) < 0
+        || (r = log_follower_new(run->event, run->c->plan.paths.mr_log, feed_mr_log, run, &run->mr_log)) < 0)
         return r;
     return 0;
 }
@@ -380,26 +464,31 @@ static int setup_loop(struct run *run)
 static int pick_runner(struct run *run)
 {
     _cleanup_free_ char *why_not = NULL;
-    if (run->c->cfg.daemonize && !getenv("V2VW_NO_SYSTEMD")
+    if (run->c->cfg.daemonize && !settings()->no_systemd
         && runner_systemd_new(&run->runner, &why_not) >= 0) {
         log_info("Running virt-v2v in a transient systemd unit");
         return 0;
     }
     if (why_not)
         log_info("Not using systemd: %s", why_not);
-    return runner_direct_new(&run->runner);
+    return runner_direct_new(run->c->plan.paths.tag, &run->runner);
 }
 
-static void setup_throttle(struct run *run)
+/* What the argv needs to know of the engine, asked once, before it is built. */
+static void read_capabilities(struct conversion_plan *plan)
 {
-    _cleanup_free_ char *error = NULL;
-    if (strcmp(run->runner->name, "direct") != 0)
-        return;                       /* the systemd runner makes its own */
-    throttle_collect_leftovers();
-    if (throttle_new(run->c->paths.tag, &run->throttle, &error) < 0) {
-        log_warning("Throttling is not available: %s", error ? error : "unknown error");
-        run->throttle = NULL;
-    }
+    int r = engine_capabilities_read(&plan->capabilities);
+    if (r < 0)
+        log_warning("Cannot read the engine's capabilities: %s", strerror(-r));
+}
+
+static void read_version(struct conversion_plan *plan)
+{
+    plan->engine_version = engine_version_read(&plan->capabilities);
+    if (plan->engine_version)
+        log_info("Engine version %u.%u", plan->engine_version / 1000, plan->engine_version % 1000);
+    else
+        log_warning("Cannot tell the engine's version (%s --version): assuming 1.x", engine_path());
 }
 
 static int start_engine(struct run *run)
@@ -409,10 +498,17 @@ static int start_engine(struct run *run)
     _cleanup_free_ char *error = NULL, *line = NULL, *desc = NULL;
     int r;
 
-    if ((r = engine_argv_build(c, &argv, &error)) < 0
-        || (r = engine_env_build(c, environ, &env)) < 0)
+    if (c->plan.output->preflight
+        && (r = c->plan.output->preflight(&c->plan.output_in, &c->plan.out, &run->host, &error)) < 0)
         goto fail;
-    if (c->secrets.ssh_key || c->cfg.transport == TRANSPORT_SSH) {
+    if (engine_argv_needs_capabilities(&c->cfg) || engine_argv_needs_version(&c->cfg))
+        read_capabilities(&c->plan);
+    if (engine_argv_needs_version(&c->cfg))
+        read_version(&c->plan);
+    if ((r = engine_argv_build(&c->cfg, &c->plan, &argv, &error)) < 0
+        || (r = engine_env_build(&c->plan, environ, &env)) < 0)
+        goto fail;
+    if (c->plan.secrets.ssh_key || c->cfg.transport == TRANSPORT_SSH) {
         if ((r = ssh_agent_start(c, &run->agent, &error)) < 0)
             goto fail;
         if ((r = strv_setenv(&env, "SSH_AUTH_SOCK", ssh_agent_socket(run->agent))) < 0)
@@ -426,13 +522,13 @@ static int start_engine(struct run *run)
     if (asprintf(&desc, "virt-v2v conversion of %s", c->cfg.vm_name) < 0)
         return -ENOMEM;
     struct engine_command cmd = {
-        .argv = argv.v, .envp = env.v, .uid = c->uid, .gid = c->gid,
-        .v2v_log_path = c->paths.v2v_log, .description = desc, .tag = c->paths.tag,
+        .argv = argv.v, .envp = env.v, .uid = c->plan.uid, .gid = c->plan.gid,
+        .v2v_log_path = c->plan.paths.v2v_log, .description = desc, .tag = c->plan.paths.tag,
     };
-    if ((r = run->runner->start(run->runner, run->event, &cmd, &run->throttle, on_engine_exit, run, &error)) < 0)
+    if ((r = run->runner->start(run->runner, run->event, &cmd, on_engine_exit, run, &error)) < 0)
         goto fail;
     log_info("virt-v2v started with PID %ld (%s runner, uid %u gid %u)", (long)run->runner->pid,
-             run->runner->name, (unsigned)c->uid, (unsigned)c->gid);
+             run->runner->name, (unsigned)c->plan.uid, (unsigned)c->plan.gid);
     state_set_started(&c->state, run->runner->pid);
     watch_stalls(run);
     return 0;
@@ -461,7 +557,6 @@ static void run_free(struct run *run)
     sd_event_source_disable_unref(run->sig_hup);
     if (run->runner)
         run->runner->free(run->runner);
-    throttle_free(run->throttle);
     ssh_agent_stop(run->agent);
     conversion_secrets_remove(c);
     sd_event_unref(run->event);
@@ -472,8 +567,7 @@ static void run_free(struct run *run)
  * errors (the directory is gone) will not heal by waiting. */
 static void write_final_state(struct conversion *c)
 {
-    const char *v = getenv("V2VW_FINAL_WRITE_SECONDS");
-    long limit = v ? strtol(v, NULL, 10) : 300;
+    long limit = settings()->final_write_sec;
     int r = conversion_write_state(c);
 
     if (r == -ENOSPC || r == -EDQUOT)
@@ -492,7 +586,7 @@ static void write_final_state(struct conversion *c)
 int conversion_run(struct conversion *c)
 {
     struct run run = { .c = c, .exit_status = 2 };
-    state_set_identity(&c->state, c->cfg.vm_name, c->output->name, getpid());
+    state_set_identity(&c->state, c->cfg.vm_name, c->plan.output->name, getpid());
     int r = setup_loop(&run);
 
     if (r < 0) {
@@ -500,11 +594,11 @@ int conversion_run(struct conversion *c)
         state_set_error(&c->state, "virt-v2v-wrapper could not set up its event loop", 48,
                         ERROR_CLASS_INTERNAL);
     } else if ((r = pick_runner(&run)) >= 0) {
-        setup_throttle(&run);
-        if (c->cfg.have_throttling && run.throttle)
+        bool early = run.runner->limits_before_start;
+        if (c->cfg.have_throttling && early)
             apply_throttling(&run, &c->cfg.throttling);
         r = start_engine(&run);
-        if (r >= 0 && c->cfg.have_throttling && !run.throttle)
+        if (r >= 0 && c->cfg.have_throttling && !early)
             apply_throttling(&run, &c->cfg.throttling);
         if (r >= 0)
             watch_throttling_file(&run);

@@ -47,12 +47,12 @@ int luks_secrets_create(struct conversion *c, char **error)
 
     if (!path)
         return -ENOMEM;
-    int r = vault_load(path, c->cfg.luks_keys_vault != NULL, c->cfg.vm_name, c->uid,
+    int r = vault_load(path, c->cfg.luks_keys_vault != NULL, c->cfg.vm_name, c->plan.uid,
                        &entries, &n, error);
     if (r < 0 || n == 0)
         return r;
 
-    struct secret_files *s = &c->secrets;
+    struct secret_files *s = &c->plan.secrets;
     s->luks = calloc(n, sizeof *s->luks);
     if (!s->luks) {
         entries_freep(&entries, &n);

@@ -189,8 +189,8 @@ static int prepare(struct conversion *c, char **error)
 {
     int r;
 
-    c->output = output_lookup(c->cfg.output);
-    if (!c->output) {
+    c->plan.output = output_lookup(c->cfg.output);
+    if (!c->plan.output) {
         return error_set(error, -EOPNOTSUPP, "the %s output is not supported by this build",
                                              output_kind_name(c->cfg.output));
     }
@@ -200,8 +200,8 @@ static int prepare(struct conversion *c, char **error)
         return error_set(error, -ENOENT, "cannot run the engine %s: %s",
                                          engine_path(), strerror(errno));
     }
-    conversion_output_input(c, &c->output_in);
-    return output_plan_make(c->output, &c->output_in, &c->plan, error);
+    conversion_output_input(c, &c->plan.output_in);
+    return output_plan_make(c->plan.output, &c->plan.output_in, &c->plan.out, error);
 }
 
 static int init_state_disks(struct conversion *c)
@@ -223,9 +223,9 @@ static int init_state(struct conversion *c)
     int r = init_state_disks(c);
     if (r < 0)
         return r;
-    state_set_identity(&c->state, c->cfg.vm_name, c->output->name, getpid());
+    state_set_identity(&c->state, c->cfg.vm_name, c->plan.output->name, getpid());
     state_set_started_at(&c->state, (int64_t)time(NULL));
-    state_set_files(&c->state, c->paths.v2v_log, c->paths.wrapper_log, c->paths.throttle_file);
+    state_set_files(&c->state, c->plan.paths.v2v_log, c->plan.paths.wrapper_log, c->plan.paths.throttle_file);
     return 0;
 }
 
@@ -234,10 +234,10 @@ static int print_paths(const struct conversion *c)
     _cleanup_json_ struct json_object *o = json_object_new_object();
     if (!o)
         return -ENOMEM;
-    json_object_object_add(o, "v2v_log", json_object_new_string(c->paths.v2v_log));
-    json_object_object_add(o, "wrapper_log", json_object_new_string(c->paths.wrapper_log));
-    json_object_object_add(o, "state_file", json_object_new_string(c->paths.state_file));
-    json_object_object_add(o, "throttling_file", json_object_new_string(c->paths.throttle_file));
+    json_object_object_add(o, "v2v_log", json_object_new_string(c->plan.paths.v2v_log));
+    json_object_object_add(o, "wrapper_log", json_object_new_string(c->plan.paths.wrapper_log));
+    json_object_object_add(o, "state_file", json_object_new_string(c->plan.paths.state_file));
+    json_object_object_add(o, "throttling_file", json_object_new_string(c->plan.paths.throttle_file));
     const char *line = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     if (printf("%s\n", line) < 0 || fflush(stdout) != 0)
         return -EPIPE;
@@ -247,20 +247,18 @@ static int print_paths(const struct conversion *c)
 static void log_start(const struct conversion *c)
 {
     log_info("virt-v2v-wrapper %s: converting \"%s\" (transport %s, output %s)", WRAPPER_VERSION,
-             c->cfg.vm_name, transport_name(c->cfg.transport), c->output->name);
+             c->cfg.vm_name, transport_name(c->cfg.transport), c->plan.output->name);
 }
 
 static void conversion_free(struct conversion *c)
 {
     config_free(&c->cfg);
-    conversion_secrets_free(&c->secrets);
-    conversion_paths_free(&c->paths);
+    conversion_secrets_free(&c->plan.secrets);
+    conversion_paths_free(&c->plan.paths);
     state_free(&c->state);
-    free(c->user_home);
-    output_plan_free(&c->plan);
-    for (size_t i = 0; c->capabilities && c->capabilities[i]; i++)
-        free(c->capabilities[i]);
-    free(c->capabilities);
+    free(c->plan.user_home);
+    output_plan_free(c->plan.output, &c->plan.out);
+    strv_free(&c->plan.capabilities);
 }
 
 int main(int argc, char **argv)
@@ -293,23 +291,23 @@ int main(int argc, char **argv)
     if (prepare(&c, &error) < 0 || conversion_paths_init(&c, &error) < 0)
         return die(error);
 
-    orphans_collect(c.paths.state_dir);
+    orphans_collect(c.plan.paths.state_dir);
     if (conversion_files_create(&c, &error) < 0)
         return die(error);
     if (luks_secrets_create(&c, &error) < 0) {
         conversion_files_remove_all(&c);
         return die(error);
     }
-    conversion_output_input(&c, &c.output_in);     /* now with the password file */
+    conversion_output_input(&c, &c.plan.output_in);     /* now with the password file */
     conversion_index_add(&c);
-    if ((r = log_open(c.paths.wrapper_log)) < 0 || (r = init_state(&c)) < 0
+    if ((r = log_open(c.plan.paths.wrapper_log)) < 0 || (r = init_state(&c)) < 0
         || (r = conversion_write_state(&c)) < 0) {
         conversion_files_remove_all(&c);
         error_set(&error, r, "cannot write the wrapper log or the state file in %s or %s: %s",
-                  c.paths.log_dir, c.paths.state_dir, strerror(-r));
+                  c.plan.paths.log_dir, c.plan.paths.state_dir, strerror(-r));
         return die(error);
     }
-    log_journal_start(c.paths.tag, c.cfg.vm_name);
+    log_journal_start(c.plan.paths.tag, c.cfg.vm_name);
     log_start(&c);
     if (print_paths(&c) < 0) {
         conversion_files_remove_all(&c);

@@ -20,10 +20,10 @@
 
 static int owner_lock = -1;          /* inherited by the daemon, never by the engine (CLOEXEC) */
 
-int orphan_lock_take(const struct conversion *c)
+int orphan_lock_take(const char *secrets_dir)
 {
     _cleanup_free_ char *path = NULL;
-    if (asprintf(&path, "%s/" LOCK_NAME, c->paths.secrets_dir) < 0)
+    if (asprintf(&path, "%s/" LOCK_NAME, secrets_dir) < 0)
         return -ENOMEM;
     int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)

@@ -5,11 +5,9 @@
 #ifndef V2VW_ORPHANS_H
 #define V2VW_ORPHANS_H
 
-#include "wrapper/conversion.h"
-
 /* Create and lock SECRETS_DIR/owner.lock; held (across daemonizing) until
  * the process exits. Negative errno. */
-int orphan_lock_take(const struct conversion *c);
+int orphan_lock_take(const char *secrets_dir);
 /* Clean up after dead wrappers whose secrets directories are in state_dir:
  * remove their secrets and finish their state files as failed. */
 void orphans_collect(const char *state_dir);

@@ -6,7 +6,9 @@
  *           the unit's bus signals.
  *
  * Both report the engine's end exactly once through `on_exit`, from the
- * event loop. */
+ * event loop. Each owns the conversion's throttling (set_limits): the
+ * direct runner through the cgroup the engine enters, the systemd runner
+ * through the unit's properties and the unit's cgroup. */
 #ifndef V2VW_RUNNER_H
 #define V2VW_RUNNER_H
 
@@ -30,26 +32,39 @@ struct engine_command {
  * (what Python's Popen.returncode says, which clients already know). */
 typedef void (*engine_exit_fn)(void *userdata, int return_code);
 
-struct engine_runner {
-    const char *name;             /* "direct" or "systemd" */
-    pid_t pid;                    /* the engine's PID once started */
+/* What set_limits did with each kind of limit the request named: 0 or
+ * negative errno, and a sentence when it failed (caller frees both). */
+struct limits_outcome {
+    int cpu, network;
+    char *cpu_error, *network_error;
+};
 
-    /* Start the engine. The direct runner moves the child into `throttle`'s
-     * cgroup (if not NULL) before exec; the systemd runner creates the
-     * throttle itself for the unit's cgroup and hands it back in *throttle
-     * (it may leave it NULL if throttling is unavailable). */
+struct engine_runner {
+    const char *name;             /* "direct" or "systemd", for the log */
+    pid_t pid;                    /* the engine's PID once started */
+    bool limits_before_start;     /* set_limits works before start (the engine starts limited) */
+    struct throttle *throttle;    /* the cgroup/tc throttle; NULL = not available (yet) */
+
+    /* Start the engine. */
     int (*start)(struct engine_runner *r, sd_event *event, const struct engine_command *cmd,
-                 struct throttle **throttle, engine_exit_fn on_exit, void *userdata,
-                 char **error);
+                 engine_exit_fn on_exit, void *userdata, char **error);
     /* Ask the engine to stop (SIGTERM / StopUnit); then `kill` after a grace period. */
     int (*stop)(struct engine_runner *r);
     int (*kill)(struct engine_runner *r);
-    /* CPU limit through the runner (systemd CPUQuota); NULL = use the throttle's cgroup. */
-    int (*set_cpu)(struct engine_runner *r, const struct throttle_request *req, char **error);
+    /* Apply the CPU and/or network limits `req` names. */
+    void (*set_limits)(struct engine_runner *r, const struct throttle_request *req,
+                       struct limits_outcome *out);
     void (*free)(struct engine_runner *r);
 };
 
-int runner_direct_new(struct engine_runner **out);
+/* The network part of set_limits, the same for every runner: r->throttle's tc. */
+void runner_set_network(struct engine_runner *r, const struct throttle_request *req,
+                        struct limits_outcome *out);
+void limits_outcome_free(struct limits_outcome *out);
+
+/* The direct runner with a throttle for the conversion `tag` (none, with
+ * a warning, when cgroups are not available). */
+int runner_direct_new(const char *tag, struct engine_runner **out);
 /* Returns -ENOENT/-ENOTCONN etc. with *why_not set when systemd is not usable. */
 int runner_systemd_new(struct engine_runner **out, char **why_not);
 /* --check-systemd: say whether the systemd runner will be used and, if not,

@@ -65,8 +65,7 @@ static int on_child(sd_event_source *s, const siginfo_t *si, void *userdata)
 }
 
 static int direct_start(struct engine_runner *r, sd_event *event, const struct engine_command *cmd,
-                        struct throttle **throttle, engine_exit_fn on_exit, void *userdata,
-                        char **error)
+                        engine_exit_fn on_exit, void *userdata, char **error)
 {
     struct runner_direct *d = (struct runner_direct *)r;
     int errpipe[2];
@@ -93,7 +92,7 @@ static int direct_start(struct engine_runner *r, sd_event *event, const struct e
     }
     if (pid == 0) {
         close(errpipe[0]);
-        child_exec(cmd, throttle ? *throttle : NULL, logfd, errpipe[1]);
+        child_exec(cmd, r->throttle, logfd, errpipe[1]);
     }
     close(errpipe[1]);
     int child_errno = 0;
@@ -138,21 +137,54 @@ static void direct_free(struct engine_runner *r)
     if (!d)
         return;
     sd_event_source_disable_unref(d->child);
+    throttle_free(d->ops.throttle);
     free(d);
 }
 
-int runner_direct_new(struct engine_runner **out)
+/* CPU: the quota of the cgroup the engine enters (or is in). */
+static void direct_set_limits(struct engine_runner *r, const struct throttle_request *req,
+                              struct limits_outcome *out)
 {
+    if (req->cpu_present)
+        out->cpu = r->throttle ? throttle_set_cpu(r->throttle, req, &out->cpu_error) : -EOPNOTSUPP;
+    runner_set_network(r, req, out);
+}
+
+int runner_direct_new(const char *tag, struct engine_runner **out)
+{
+    _cleanup_free_ char *error = NULL;
     struct runner_direct *d = calloc(1, sizeof *d);
     if (!d)
         return -ENOMEM;
     d->ops = (struct engine_runner){
         .name = "direct",
+        .limits_before_start = true,
         .start = direct_start,
         .stop = direct_stop,
         .kill = direct_kill,
+        .set_limits = direct_set_limits,
         .free = direct_free,
     };
+    throttle_collect_leftovers();
+    if (throttle_new(tag, &d->ops.throttle, &error) < 0) {
+        log_warning("Throttling is not available: %s", error ? error : "unknown error");
+        d->ops.throttle = NULL;
+    }
     *out = &d->ops;
     return 0;
+}
+
+void runner_set_network(struct engine_runner *r, const struct throttle_request *req,
+                        struct limits_outcome *out)
+{
+    if (req->network_present)
+        out->network = r->throttle ? throttle_set_network(r->throttle, req, &out->network_error)
+                                   : -EOPNOTSUPP;
+}
+
+void limits_outcome_free(struct limits_outcome *out)
+{
+    free(out->cpu_error);
+    free(out->network_error);
+    *out = (struct limits_outcome){ 0 };
 }

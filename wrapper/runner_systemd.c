@@ -296,7 +296,6 @@ static void make_throttle(struct systemd_runner *r, const struct engine_command 
 {
     _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
     _cleanup_free_ char *cgroup = NULL;
-    *throttle = NULL;
     if (sd_bus_get_property_string(r->sb.bus, SYSTEMD_DEST, r->unit_path,
                                    "org.freedesktop.systemd1.Service", "ControlGroup", &e,
                                    &cgroup) < 0 || !cgroup || !*cgroup) {
@@ -328,14 +327,11 @@ static int abandon(struct systemd_runner *r, int error)
 }
 
 static int sr_start(struct engine_runner *base, sd_event *event, const struct engine_command *cmd,
-                    struct throttle **throttle, engine_exit_fn on_exit, void *userdata,
-                    char **error)
+                    engine_exit_fn on_exit, void *userdata, char **error)
 {
     struct systemd_runner *r = SR(base);
     int q;
     *error = NULL;
-    if (throttle)
-        *throttle = NULL;
     if (r->unit)
         return systemd_bus_error(NULL, -EALREADY, "the systemd runner was already started", error);
     if (systemd_unit_name(cmd->tag, &r->unit) < 0)
@@ -362,8 +358,7 @@ static int sr_start(struct engine_runner *base, sd_event *event, const struct en
     read_pid(r);
     log_info("systemd: started %s, engine PID %d (%.1f ms)", r->unit, (int)r->base.pid,
              (now_usec() - t0) / 1000.0);
-    if (throttle)
-        make_throttle(r, cmd, throttle);
+    make_throttle(r, cmd, &base->throttle);
     q = sd_bus_attach_event(r->sb.bus, event, SD_EVENT_PRIORITY_NORMAL);
     if (q < 0) {
         systemd_bus_error(NULL, q, "cannot attach D-Bus to the event loop", error);
@@ -410,12 +405,9 @@ static int sr_kill(struct engine_runner *base)
     return unit_call(SR(base), "KillUnit", "ssi", SR(base)->unit, "all", (int32_t)SIGKILL);
 }
 
-static int sr_set_cpu(struct engine_runner *base, const struct throttle_request *req, char **error)
+static int set_cpu_quota(struct systemd_runner *r, const struct throttle_request *req, char **error)
 {
-    struct systemd_runner *r = SR(base);
     _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
-    if (!req->cpu_present)
-        return 0;
     if (!r->unit || r->reported)
         return systemd_bus_error(NULL, -ESRCH, "the conversion unit is not running", error);
     uint64_t quota = req->cpu_unlimited ? UINT64_MAX : (uint64_t)req->cpu_percent * 10000;
@@ -425,6 +417,15 @@ static int sr_set_cpu(struct engine_runner *base, const struct throttle_request 
     if (q < 0)
         return systemd_bus_error(&e, q, "systemd refused the CPU limit", error);
     return 0;
+}
+
+/* CPU: the unit's CPUQuota; network: the unit's cgroup through tc. */
+static void sr_set_limits(struct engine_runner *base, const struct throttle_request *req,
+                          struct limits_outcome *out)
+{
+    if (req->cpu_present)
+        out->cpu = set_cpu_quota(SR(base), req, &out->cpu_error);
+    runner_set_network(base, req, out);
 }
 
 static void sr_free(struct engine_runner *base)
@@ -439,6 +440,7 @@ static void sr_free(struct engine_runner *base)
         sd_bus_detach_event(r->sb.bus);
     systemd_bus_close(&r->sb);
     sd_event_unref(r->event);
+    throttle_free(base->throttle);
     free(r->unit);
     free(r->unit_path);
     free(r->job_result);
@@ -462,7 +464,7 @@ int runner_systemd_new(struct engine_runner **out, char **why_not)
         .start = sr_start,
         .stop = sr_stop,
         .kill = sr_kill,
-        .set_cpu = sr_set_cpu,
+        .set_limits = sr_set_limits,
         .free = sr_free,
     };
     log_info("systemd: using systemd %s over %s", r->sb.version,

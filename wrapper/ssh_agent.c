@@ -34,7 +34,7 @@ static pid_t spawn_as(const struct conversion *c, char *const argv[], char *cons
     if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
         _exit(126);
     setsid();
-    if (privileges_drop(c->uid, c->gid) < 0)
+    if (privileges_drop(c->plan.uid, c->plan.gid) < 0)
         _exit(126);
     execve(argv[0], argv, envp);
     _exit(127);
@@ -72,13 +72,13 @@ static int load_identities(const struct conversion *c, const struct ssh_agent *a
     _cleanup_free_ char *sock_env = NULL;
     if (asprintf(&sock_env, "SSH_AUTH_SOCK=%s", a->socket) < 0)
         return -ENOMEM;
-    char *key_argv[] = { SSH_ADD, c->secrets.ssh_key, NULL };
+    char *key_argv[] = { SSH_ADD, c->plan.secrets.ssh_key, NULL };
     char *default_argv[] = { SSH_ADD, NULL };
     char *add_env[] = { sock_env, NULL };
-    pid_t pid = spawn_as(c, c->secrets.ssh_key ? key_argv : default_argv, add_env);
+    pid_t pid = spawn_as(c, c->plan.secrets.ssh_key ? key_argv : default_argv, add_env);
     int st = pid < 0 ? -errno : wait_status(pid);
 
-    if (c->secrets.ssh_key) {
+    if (c->plan.secrets.ssh_key) {
         if (st != 0)
             return error_set(error, -EINVAL, "ssh-add could not load \"ssh_key\" into the agent (status %d): "
                                              "is it a private key without a passphrase?", st);
@@ -89,11 +89,11 @@ static int load_identities(const struct conversion *c, const struct ssh_agent *a
      * the engine's ssh may still get in; if not, its error says so. */
     if (st != 0)
         log_warning("ssh-add (uid %u) loaded no default key from %s/.ssh (status %d): "
-                    "the ssh transport may fail to authenticate", (unsigned)c->uid,
-                    c->user_home ? c->user_home : "~", st);
+                    "the ssh transport may fail to authenticate", (unsigned)c->plan.uid,
+                    c->plan.user_home ? c->plan.user_home : "~", st);
     else
         log_info("The default ssh keys of uid %u (%s/.ssh) are loaded into the agent",
-                 (unsigned)c->uid, c->user_home ? c->user_home : "~");
+                 (unsigned)c->plan.uid, c->plan.user_home ? c->plan.user_home : "~");
     return 0;
 }
 
@@ -101,7 +101,7 @@ int ssh_agent_start(struct conversion *c, struct ssh_agent **out, char **error)
 {
     struct ssh_agent *a = calloc(1, sizeof *a);
     *error = NULL;
-    if (!a || asprintf(&a->socket, "%s/ssh-agent.sock", c->paths.secrets_dir) < 0) {
+    if (!a || asprintf(&a->socket, "%s/ssh-agent.sock", c->plan.paths.secrets_dir) < 0) {
         free(a);
         return -ENOMEM;
     }
@@ -109,7 +109,7 @@ int ssh_agent_start(struct conversion *c, struct ssh_agent **out, char **error)
     char *no_env[] = { NULL };
     a->pid = spawn_as(c, agent_argv, no_env);
     if (a->pid < 0 || !wait_for_socket(a->socket, a->pid)) {
-        error_set(error, 0, "cannot start %s as uid %u", SSH_AGENT, (unsigned)c->uid);
+        error_set(error, 0, "cannot start %s as uid %u", SSH_AGENT, (unsigned)c->plan.uid);
         ssh_agent_stop(a);
         return -ECHILD;
     }

@@ -6,6 +6,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/settings.h"
 #include "wrapper/systemd_bus.h"
 #include "common/error.h"
 
@@ -73,10 +74,9 @@ static int connect_manager(struct systemd_bus *sb, char **why_not)
 
 int systemd_bus_open(struct systemd_bus *sb, char **why_not)
 {
-    const char *no = getenv("V2VW_NO_SYSTEMD");
     *sb = (struct systemd_bus){ 0 };
     *why_not = NULL;
-    if (no && strcmp(no, "1") == 0) {
+    if (settings()->no_systemd) {
         *why_not = strdup("V2VW_NO_SYSTEMD=1 is set");
         return -ENOTSUP;
     }

@@ -1,0 +1,31 @@
+/* The wrapper's own environment knobs (every V2VW_* variable), read once
+ * into one struct. The README's environment table lists them all. None is
+ * passed on to the engine. */
+#ifndef V2VW_SETTINGS_H
+#define V2VW_SETTINGS_H
+
+#include <stdbool.h>
+
+struct settings {
+    const char *engine;             /* V2VW_ENGINE: the engine's path (/usr/bin/virt-v2v) */
+    const char *state_dir;          /* V2VW_STATE_DIR: state, throttling, secrets (/tmp) */
+    const char *log_dir;            /* V2VW_LOG_DIR: the logs; NULL = the output's directory */
+    bool no_systemd;                /* V2VW_NO_SYSTEMD=1: never use the systemd runner */
+    unsigned kill_grace_sec;        /* V2VW_KILL_GRACE_SECONDS: SIGTERM -> SIGKILL (30) */
+    long final_write_sec;           /* V2VW_FINAL_WRITE_SECONDS: retry a full state dir (300) */
+    const char *throttle_ifaces;    /* V2VW_THROTTLE_IFACES: a,b to shape; NULL = every up one */
+    const char *throttle_rundir;    /* V2VW_THROTTLE_RUNDIR: the throttle registry (/run/virt-v2v-wrapper) */
+    const char *rhev_mnt;           /* V2VW_RHEV_MNT: where VDSM mounts domains (/rhev/data-center/mnt) */
+    long ovirt_timeout_ms;          /* V2VW_OVIRT_TIMEOUT (s): one REST call; 0 = the client's default */
+    long ovirt_cleanup_timeout_ms;  /* V2VW_OVIRT_CLEANUP_TIMEOUT (s): failed-upload cleanup; -1 = default */
+    long ovirt_poll_ms;             /* V2VW_OVIRT_POLL_INTERVAL (s): cleanup polling; -1 = default */
+    const char *rpm;                /* V2VW_RPM: rpm for --check-rhv-version (rpm) */
+    const char *dpkg_query;         /* V2VW_DPKG_QUERY: dpkg-query for the same (dpkg-query) */
+};
+
+/* The settings, read from the environment at the first call. */
+const struct settings *settings(void);
+/* Read the environment again (tests that change it in-process). */
+void settings_reload(void);
+
+#endif
