@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # last_message.class and .hint for each class of the vocabulary, from real
-# virt-v2v 2.2 transcripts where we have them (fixtures no-os, tests/data
+# virt-v2v 2.2 transcripts where we have them (tests/data: virt-v2v-2.2/no-os,
 # v2v-2.2-*), else from fake-engine output made of the engine's own
 # message strings (virt-v2v, nbdkit plugins, libvirt, the oVirt SDK).
 . "$TESTS_DIR/lib.sh"
