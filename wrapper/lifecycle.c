@@ -11,11 +11,11 @@
 #include "state/engine_parser.h"
 #include "throttle/throttle.h"
 #include "throttle/throttle_watch.h"
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 #include "wrapper/engine_argv.h"
 #include "wrapper/files.h"
 #include "wrapper/lifecycle.h"
-#include "wrapper/log.h"
+#include "common/log.h"
 #include "wrapper/log_follower.h"
 #include "wrapper/runner.h"
 #include "wrapper/ssh_agent.h"
@@ -208,7 +208,10 @@ static void on_engine_exit(void *userdata, int rc)
 
     if (c->output->finish) {
         log_info("Finishing the %s output%s", c->output->name, failed ? " (cleanup after failure)" : "");
-        if (c->output->finish(c, failed) < 0)
+        const struct output_engine_report report = {
+            .vm_id = c->state.vm_id, .disk_ids = c->state.disk_ids, .n_disk_ids = c->state.n_disk_ids,
+        };
+        if (c->output->finish(&c->output_in, &c->plan, &report, failed) < 0)
             log_error("The %s output could not finish its work", c->output->name);
     }
     run->kill_timer = sd_event_source_disable_unref(run->kill_timer);
