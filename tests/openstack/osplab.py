@@ -38,7 +38,7 @@ def load_env(path=None):
     return env
 
 
-def call(method, url, body=None, headers=None, timeout=60):
+def call(method, url, body=None, headers=None, timeout=180):
     """One HTTP request; returns (status, headers, parsed JSON or None).
     Raises ApiError on a status >= 400."""
     data = None
@@ -141,7 +141,7 @@ class Session:
     def volume(self, vid):
         return self.request("GET", "volumev3", "/volumes/" + vid)["volume"]
 
-    def wait_volume(self, vid, status="available", timeout=120):
+    def wait_volume(self, vid, status="available", timeout=300):
         def check():
             v = self.volume(vid)
             if v["status"] == "error":
@@ -149,7 +149,7 @@ class Session:
             return v if v["status"] == status else None
         return self.wait("volume %s %s" % (vid, status), check, timeout)
 
-    def wait_volume_gone(self, vid, timeout=120):
+    def wait_volume_gone(self, vid, timeout=300):
         def check():
             try:
                 self.volume(vid)
