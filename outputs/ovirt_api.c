@@ -7,13 +7,11 @@
 #include <strings.h>
 #include <curl/curl.h>
 
+#include "outputs/http.h"
 #include "outputs/ovirt_api.h"
 #include "wrapper/cleanup.h"
 #include "wrapper/error.h"
 #include "wrapper/log.h"
-
-#define MAX_REPLY (16 * 1024 * 1024)
-#define MAX_FAULT_TEXT 400
 
 struct ovirt_api {
     CURL *curl;
@@ -27,37 +25,6 @@ struct ovirt_api {
     char errbuf[CURL_ERROR_SIZE];
 };
 
-struct reply {
-    char *data;
-    size_t len, cap;
-    long status;
-};
-
-static void reply_wipe(struct reply *r)
-{
-    if (r->data) {
-        explicit_bzero(r->data, r->cap);
-        free(r->data);
-    }
-    *r = (struct reply){ 0 };
-}
-
-static void slist_wipe(struct curl_slist **l)
-{
-    for (struct curl_slist *i = *l; i; i = i->next)
-        explicit_bzero(i->data, strlen(i->data));
-    curl_slist_free_all(*l);
-    *l = NULL;
-}
-
-static void curl_wipe_freep(char **s)
-{
-    if (*s) {
-        explicit_bzero(*s, strlen(*s));
-        curl_free(*s);
-    }
-}
-
 static void set_error(char **error, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void set_error(char **error, const char *fmt, ...)
 {
@@ -70,73 +37,24 @@ static void set_error(char **error, const char *fmt, ...)
     va_end(ap);
 }
 
-static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
-{
-    struct reply *r = userdata;
-    size_t n = size * nmemb;
-
-    if (n > MAX_REPLY - r->len)
-        return 0;                           /* makes curl fail the transfer */
-    if (r->len + n + 1 > r->cap) {
-        size_t cap = r->cap ? r->cap : 4096;
-        while (cap < r->len + n + 1)
-            cap *= 2;
-        char *data = malloc(cap);           /* not realloc: the old buffer is wiped */
-        if (!data)
-            return 0;
-        if (r->data) {
-            memcpy(data, r->data, r->len);
-            explicit_bzero(r->data, r->cap);
-            free(r->data);
-        }
-        r->data = data;
-        r->cap = cap;
-    }
-    memcpy(r->data + r->len, ptr, n);
-    r->len += n;
-    r->data[r->len] = '\0';
-    return n;
-}
-
-/* Text from the server, made fit for one line of an error message. */
-static char *clean_text(const char *s)
-{
-    size_t len = strnlen(s, MAX_FAULT_TEXT);
-    char *out = strndup(s, len);
-    if (!out)
-        return NULL;
-    for (char *p = out; *p; p++)
-        if ((unsigned char)*p < 0x20)
-            *p = ' ';
-    return out;
-}
-
-static const char *json_str(struct json_object *o, const char *key)
-{
-    struct json_object *v;
-    if (!o || !json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, key, &v))
-        return NULL;
-    return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
 /* "REASON (DETAIL)" out of {"fault": {"reason", "detail"}}, {"reason", "detail"}
  * or the SSO's {"error", "error_description"}; NULL if none. */
-static char *fault_text(const struct reply *r)
+static char *fault_text(const struct http_reply *r)
 {
     _cleanup_json_ struct json_object *root = r->data ? json_tokener_parse(r->data) : NULL;
     struct json_object *o = root, *fault;
     if (json_object_is_type(root, json_type_object) && json_object_object_get_ex(root, "fault", &fault) &&
         json_object_is_type(fault, json_type_object))
         o = fault;
-    const char *reason = json_str(o, "reason"), *detail = json_str(o, "detail");
+    const char *reason = http_json_str(o, "reason"), *detail = http_json_str(o, "detail");
     if (!reason && !detail) {
-        reason = json_str(o, "error");
-        detail = json_str(o, "error_description");
+        reason = http_json_str(o, "error");
+        detail = http_json_str(o, "error_description");
     }
     if (!reason && !detail)
         return NULL;
-    _cleanup_free_ char *cr = clean_text(reason ? reason : "");
-    _cleanup_free_ char *cd = clean_text(detail ? detail : "");
+    _cleanup_free_ char *cr = http_clean_text(reason ? reason : "");
+    _cleanup_free_ char *cd = http_clean_text(detail ? detail : "");
     char *text;
     if (!cr || !cd)
         return NULL;
@@ -145,74 +63,33 @@ static char *fault_text(const struct reply *r)
     return text;
 }
 
-enum method { METHOD_GET, METHOD_POST, METHOD_DELETE };
-static const char *const method_names[] = { "GET", "POST", "DELETE" };
-
 /* One HTTP exchange. Returns 0 (any HTTP status, in r->status) or a negative
  * errno with *error set when there was no HTTP answer. `what` names the call
  * in messages. */
-static int perform(struct ovirt_api *api, enum method m, const char *url, const char *what,
-                   struct curl_slist *headers, const char *body, struct reply *r, char **error)
+static int perform(struct ovirt_api *api, enum http_method m, const char *url, const char *what,
+                   struct curl_slist *headers, const char *body, struct http_reply *r, char **error)
 {
-    CURL *c = api->curl;
-
-    curl_easy_reset(c);
-    api->errbuf[0] = '\0';
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, api->connect_timeout_ms);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, api->timeout_ms);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, api->errbuf);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "virt-v2v-wrapper");
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-    if (api->insecure) {
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
-    } else {
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-        curl_easy_setopt(c, CURLOPT_CAINFO, api->cafile);
-        curl_easy_setopt(c, CURLOPT_CAPATH, NULL);   /* only the engine's CA */
+    const struct http_request req = {
+        .method = m, .url = url, .headers = headers, .body = body, .protocols = "https",
+        .insecure = api->insecure, .cafile = api->cafile, .cafile_only = true,   /* only the engine's CA */
+        .connect_timeout_ms = api->connect_timeout_ms, .timeout_ms = api->timeout_ms,
+    };
+    const char *why = NULL;
+    int ret = http_perform(api->curl, &req, r, api->errbuf, &why);
+    if (ret < 0) {
+        log_debug("oVirt API: %s %s: %s (%.1f ms)", http_method_name(m), url, why, r->ms);
+        set_error(error, "oVirt %s (%s %s) failed: %s", what, http_method_name(m), url, why);
+        return ret;
     }
-    switch (m) {
-    case METHOD_GET:
-        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
-        break;
-    case METHOD_POST:
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)(body ? strlen(body) : 0));
-        break;
-    case METHOD_DELETE:
-        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "DELETE");
-        break;
-    }
-
-    CURLcode rc = curl_easy_perform(c);
-    curl_off_t usec = 0;
-    curl_easy_getinfo(c, CURLINFO_TOTAL_TIME_T, &usec);
-    /* The POST body stays with us: make curl forget the pointer. */
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
-    if (rc != CURLE_OK) {
-        log_debug("oVirt API: %s %s: %s (%.1f ms)", method_names[m], url,
-                  api->errbuf[0] ? api->errbuf : curl_easy_strerror(rc), usec / 1000.0);
-        set_error(error, "oVirt %s (%s %s) failed: %s", what, method_names[m], url,
-                  api->errbuf[0] ? api->errbuf : curl_easy_strerror(rc));
-        return rc == CURLE_OPERATION_TIMEDOUT ? -ETIMEDOUT : -EIO;
-    }
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-    log_debug("oVirt API: %s %s -> HTTP %ld (%.1f ms)", method_names[m], url, r->status, usec / 1000.0);
+    log_debug("oVirt API: %s %s -> HTTP %ld (%.1f ms)", http_method_name(m), url, r->status, r->ms);
     return 0;
 }
 
-static int status_error(const char *what, enum method m, const char *url, const struct reply *r,
+static int status_error(const char *what, enum http_method m, const char *url, const struct http_reply *r,
                         char **error)
 {
     _cleanup_free_ char *fault = fault_text(r);
-    set_error(error, "oVirt %s (%s %s) failed with HTTP %ld%s%s", what, method_names[m], url,
+    set_error(error, "oVirt %s (%s %s) failed with HTTP %ld%s%s", what, http_method_name(m), url,
               r->status, fault ? ": " : "", fault ? fault : "");
     switch (r->status) {
     case 404: return -ENOENT;
@@ -223,13 +100,13 @@ static int status_error(const char *what, enum method m, const char *url, const 
 }
 
 /* An authenticated API call. */
-static int api_call(struct ovirt_api *api, enum method m, const char *path, const char *body,
+static int api_call(struct ovirt_api *api, enum http_method m, const char *path, const char *body,
                     struct json_object **out, char **error)
 {
     _cleanup_free_ char *url = NULL;
     _cleanup_free_ char *auth = NULL;
     struct curl_slist *headers = NULL;
-    struct reply r = { 0 };
+    struct http_reply r = { 0 };
 
     if (out)
         *out = NULL;
@@ -242,15 +119,15 @@ static int api_call(struct ovirt_api *api, enum method m, const char *path, cons
         h = curl_slist_append(headers, "Accept: application/json");
     if (h)
         h = curl_slist_append(headers, "Version: 4");
-    if (h && m == METHOD_POST)
+    if (h && m == HTTP_POST)
         h = curl_slist_append(headers, "Content-Type: application/json");
     if (!h) {
-        slist_wipe(&headers);
+        http_slist_wipe(&headers);
         return -ENOMEM;
     }
 
     int ret = perform(api, m, url, "API call", headers, body, &r, error);
-    slist_wipe(&headers);
+    http_slist_wipe(&headers);
     if (ret < 0)
         goto out;
     if (r.status < 200 || r.status > 299) {
@@ -261,34 +138,34 @@ static int api_call(struct ovirt_api *api, enum method m, const char *path, cons
         *out = json_tokener_parse(r.data);
         if (!*out) {
             set_error(error, "oVirt API call (%s %s) returned HTTP %ld with a body that is not JSON",
-                      method_names[m], url, r.status);
+                      http_method_name(m), url, r.status);
             ret = -EBADMSG;
         }
     }
 out:
-    reply_wipe(&r);
+    http_reply_wipe(&r);
     return ret;
 }
 
 int ovirt_api_get(struct ovirt_api *api, const char *path, struct json_object **reply, char **error)
 {
-    return api_call(api, METHOD_GET, path, NULL, reply, error);
+    return api_call(api, HTTP_GET, path, NULL, reply, error);
 }
 
 int ovirt_api_post(struct ovirt_api *api, const char *path, const char *json_body,
                    struct json_object **reply, char **error)
 {
-    return api_call(api, METHOD_POST, path, json_body, reply, error);
+    return api_call(api, HTTP_POST, path, json_body, reply, error);
 }
 
 int ovirt_api_delete(struct ovirt_api *api, const char *path, char **error)
 {
-    return api_call(api, METHOD_DELETE, path, NULL, NULL, error);
+    return api_call(api, HTTP_DELETE, path, NULL, NULL, error);
 }
 
 /* A form-encoded SSO request (token or logout): POST to ENGINE/SUFFIX. */
 static int sso_call(struct ovirt_api *api, const char *suffix, const char *what, const char *form,
-                    struct reply *r, char **error)
+                    struct http_reply *r, char **error)
 {
     _cleanup_free_ char *url = NULL;
     struct curl_slist *headers = NULL;
@@ -302,22 +179,22 @@ static int sso_call(struct ovirt_api *api, const char *suffix, const char *what,
         curl_slist_free_all(headers);
         return -ENOMEM;
     }
-    int ret = perform(api, METHOD_POST, url, what, headers, form, r, error);
+    int ret = perform(api, HTTP_POST, url, what, headers, form, r, error);
     curl_slist_free_all(headers);
     if (ret < 0)
         return ret;
     if (r->status < 200 || r->status > 299)
-        return status_error(what, METHOD_POST, url, r, error);
+        return status_error(what, HTTP_POST, url, r, error);
     return 0;
 }
 
 static int login(struct ovirt_api *api, const char *password, char **error)
 {
-    _cleanup_(curl_wipe_freep) char *user = curl_easy_escape(api->curl, api->username, 0);
-    _cleanup_(curl_wipe_freep) char *pass = curl_easy_escape(api->curl, password, 0);
+    _cleanup_(http_curl_wipe_freep) char *user = curl_easy_escape(api->curl, api->username, 0);
+    _cleanup_(http_curl_wipe_freep) char *pass = curl_easy_escape(api->curl, password, 0);
     _cleanup_erase_ char *form = NULL;
     _cleanup_free_ char *what = NULL;
-    struct reply r = { 0 };
+    struct http_reply r = { 0 };
 
     if (!user || !pass ||
         asprintf(&form, "grant_type=password&scope=ovirt-app-api&username=%s&password=%s", user, pass) < 0 ||
@@ -330,8 +207,8 @@ static int login(struct ovirt_api *api, const char *password, char **error)
         goto out;
 
     struct json_object *o = json_tokener_parse(r.data ? r.data : "");
-    const char *token = json_str(o, "access_token");
-    if (json_str(o, "error") || !token || !*token) {
+    const char *token = http_json_str(o, "access_token");
+    if (http_json_str(o, "error") || !token || !*token) {
         _cleanup_free_ char *fault = fault_text(&r);
         set_error(error, "oVirt %s (POST %s/sso/oauth/token) returned no access token%s%s", what,
                   api->engine, fault ? ": " : "", fault ? fault : "");
@@ -343,22 +220,22 @@ static int login(struct ovirt_api *api, const char *password, char **error)
     }
     json_object_put(o);
 out:
-    reply_wipe(&r);
+    http_reply_wipe(&r);
     return ret;
 }
 
 static void logout(struct ovirt_api *api)
 {
-    _cleanup_(curl_wipe_freep) char *token = curl_easy_escape(api->curl, api->token, 0);
+    _cleanup_(http_curl_wipe_freep) char *token = curl_easy_escape(api->curl, api->token, 0);
     _cleanup_erase_ char *form = NULL;
     _cleanup_free_ char *error = NULL;
-    struct reply r = { 0 };
+    struct http_reply r = { 0 };
 
     if (!token || asprintf(&form, "token=%s", token) < 0)
         return;
     if (sso_call(api, "services/sso-logout", "SSO logout", form, &r, &error) < 0)
         log_warning("Could not revoke the oVirt access token: %s", error ? error : "out of memory");
-    reply_wipe(&r);
+    http_reply_wipe(&r);
 }
 
 /* Split rhv_url into the user part (URL-decoded, NULL if none), the API base
@@ -439,11 +316,7 @@ int ovirt_api_open(const char *url, const char *username, const char *password,
     *out = NULL;
     if (!api)
         return -ENOMEM;
-    static bool initialized;
-    if (!initialized) {
-        curl_global_init(CURL_GLOBAL_DEFAULT);
-        initialized = true;
-    }
+    http_global_init();
     api->curl = curl_easy_init();
     api->insecure = insecure;
     set_timeouts(api);
@@ -551,7 +424,7 @@ int ovirt_api_disk_status(struct ovirt_api *api, const char *disk_id, char **sta
     int r = ovirt_api_get(api, path, &reply, error);
     if (r < 0)
         return r;
-    const char *s = json_str(reply, "status");
+    const char *s = http_json_str(reply, "status");
     *status = strdup(s ? s : "");
     return *status ? 0 : -ENOMEM;
 }

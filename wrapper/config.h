@@ -25,6 +25,14 @@ struct network_mapping {
     char *source;
     char *destination;
     char *mac_address;                /* NULL = none */
+    char *ip_address;                 /* NULL = none (OpenStack: the port's fixed IP) */
+};
+
+/* One `osp_environment` entry: the key as given (os-... or os_...) and its
+ * value as text, formatted the way Python's %s does (true -> True). */
+struct osp_env_entry {
+    char *key;
+    char *value;                      /* secret for os_password: erased on free */
 };
 
 struct conversion_config {
@@ -62,6 +70,14 @@ struct conversion_config {
     char *local_storage;
     /* libvirt */
     char *libvirt_pool, *libvirt_uri;
+    /* openstack */
+    struct osp_env_entry *osp_environment;
+    size_t n_osp_environment;
+    char *osp_destination_project_id, *osp_flavor_id, *osp_server_id;
+    char *osp_guest_id;                /* given, or a random UUID */
+    char *osp_volume_type_id;          /* NULL = the engine's default */
+    char **osp_security_groups_ids;    /* NULL-terminated, possibly empty */
+    size_t n_osp_security_groups_ids;
 
     struct strv unknown_keys;          /* ignored keys, logged at debug */
 };
