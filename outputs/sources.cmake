@@ -10,3 +10,10 @@ list(APPEND WRAPPER_SOURCES
   outputs/rhv_checks.c
   outputs/rpmvercmp.c
 )
+list(APPEND WRAPPER_SOURCES
+  outputs/openstack_client.c
+  outputs/openstack_keystone.c
+  outputs/openstack_cinder.c
+  outputs/openstack_neutron.c
+  outputs/openstack_nova.c
+)
