@@ -16,4 +16,5 @@ list(APPEND WRAPPER_SOURCES
   outputs/openstack_cinder.c
   outputs/openstack_neutron.c
   outputs/openstack_nova.c
+  outputs/openstack_job.c
 )
