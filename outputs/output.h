@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include <systemd/sd-event.h>
 #include "wrapper/conversion.h"
 #include "wrapper/strv.h"
 
@@ -13,6 +14,12 @@ enum output_identity {
     IDENTITY_CALLER,             /* the user that runs the wrapper */
     IDENTITY_ROOT,               /* 0:0 (export domain mounts NFS) */
     IDENTITY_VDSM,               /* 36:36 (vdsm:kvm) */
+};
+
+struct output_async_hooks {
+    void (*changed)(void *userdata);
+    void (*done)(void *userdata);
+    void *userdata;
 };
 
 struct output_ops {
@@ -31,6 +38,18 @@ struct output_ops {
     /* After the engine ended (failed = the conversion failed): clean up
      * what it left behind, or finish the job (e.g. set vm_id). NULL = none. */
     int (*finish)(struct conversion *c, bool failed);
+    /* Put the output's settings into the engine's environment (secrets go
+     * there, never into any argv). NULL = none. */
+    int (*append_env)(const struct conversion *c, struct strv *env);
+
+    /* ADAPTER until the output interface has asynchronous hooks of its own:
+     * finish driven by the event loop instead of `finish`. It reports state
+     * changes through hooks->changed (write the state file now) and its end
+     * exactly once through hooks->done. `cancel` (SIGTERM while finishing)
+     * makes it clean up and end sooner. NULL = use `finish`. */
+    int (*finish_async)(struct conversion *c, sd_event *event, bool failed,
+                        const struct output_async_hooks *hooks);
+    void (*cancel)(struct conversion *c);
 };
 
 const struct output_ops *output_lookup(enum output_kind_id id);
@@ -41,5 +60,6 @@ extern const struct output_ops output_rhv_upload;
 extern const struct output_ops output_export_domain;
 extern const struct output_ops output_local;
 extern const struct output_ops output_libvirt;
+extern const struct output_ops output_openstack;
 
 #endif

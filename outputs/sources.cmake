@@ -17,4 +17,5 @@ list(APPEND WRAPPER_SOURCES
   outputs/openstack_neutron.c
   outputs/openstack_nova.c
   outputs/openstack_job.c
+  outputs/openstack.c
 )

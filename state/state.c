@@ -103,6 +103,7 @@ void state_free(struct conversion_state *s)
     free(s->status);
     free(s->throttle_cpu);
     free(s->throttle_network);
+    json_object_put(s->extra);
     memset(s, 0, sizeof *s);
     s->disk_count = -1;
 }
@@ -244,4 +245,15 @@ double state_overall_progress(const struct conversion_state *s)
     for (size_t i = 0; i < s->n_disks; i++)
         sum += s->disks[i].progress;
     return sum / (double)n;
+}
+
+void state_set_extra(struct conversion_state *s, const char *key, struct json_object *value)
+{
+    if (!s->extra && !(s->extra = json_object_new_object()))
+        return;
+    if (value)
+        json_object_object_add(s->extra, key, json_object_get(value));
+    else
+        json_object_object_del(s->extra, key);
+    bump(s);
 }

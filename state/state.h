@@ -40,6 +40,10 @@ struct conversion_state {
     char *throttle_cpu;                /* applied limit as text, NULL = null */
     char *throttle_network;
 
+    /* EXT keys an output adds (OpenStack: `resources`, `cleanup`): an
+     * object whose members are written as top-level keys; NULL = none. */
+    struct json_object *extra;
+
     /* Book-keeping the parser keeps for cleanup; not written to the file. */
     char **disk_ids;                   /* rhv-upload `disk.id = 'UUID'`, once each */
     size_t n_disk_ids;
@@ -62,6 +66,9 @@ void state_set_status(struct conversion_state *s, const char *msg, size_t len);
 void state_set_vm_id(struct conversion_state *s, const char *id, size_t len);
 void state_add_disk_id(struct conversion_state *s, const char *id, size_t len);
 void state_set_throttling(struct conversion_state *s, const char *cpu, const char *network);
+/* Set the output's EXT key `key` to `value` (a new reference is taken;
+ * NULL removes the key). The state's own keys cannot be replaced. */
+void state_set_extra(struct conversion_state *s, const char *key, struct json_object *value);
 /* Progress of disk `index` (0-based), creating entries up to it when the
  * engine copies more disks than source_disks named (path "disk N" unless
  * the engine reported one). Progress never goes backwards within a disk. */

@@ -105,5 +105,12 @@ struct json_object *state_to_json(const struct conversion_state *s)
         return NULL;
     if (!add(o, "progress", json_number(state_overall_progress(s), 1)))
         return NULL;
+    if (s->extra) {
+        json_object_object_foreach(s->extra, key, val) {
+            if (!json_object_object_get_ex(o, key, NULL)
+                && json_object_object_add(o, key, json_object_get(val)) < 0)
+                return NULL;
+        }
+    }
     return TAKE_PTR(o);
 }

@@ -47,6 +47,7 @@ struct conversion {
     char *virtio_win;        /* resolved drivers ISO path; NULL = none */
     char **capabilities;     /* `virt-v2v --machine-readable`, NULL-terminated; NULL = not asked */
     struct conversion_state state;
+    void *output_private;    /* the output's own (OpenStack: its post-conversion job) */
 };
 
 #endif

@@ -117,22 +117,29 @@ int engine_env_build(const struct conversion *c, char *const *base, struct strv 
         TRY(strv_setenv(env, "VIRTIO_WIN", c->virtio_win));
     if (c->uid != 0)
         TRY(strv_setenv(env, "XDG_RUNTIME_DIR", NULL));
+    if (c->output->append_env)
+        TRY(c->output->append_env(c, env));
     return 0;
 }
 
-static bool names_password(const char *s, size_t len)
+static bool names_secret(const char *s, size_t len)
 {
-    for (size_t i = 0; i + 8 <= len; i++)
-        if (strncasecmp(s + i, "password", 8) == 0)
-            return true;
+    static const char *const words[] = { "password", "secret", "token" };
+    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+        size_t n = strlen(words[w]);
+        for (size_t i = 0; i + n <= len; i++)
+            if (strncasecmp(s + i, words[w], n) == 0)
+                return true;
+    }
     return false;
 }
 
-/* NAME=VALUE with "password" in NAME -> NAME=*****, else the string. */
+/* NAME=VALUE with "password", "secret" or "token" in NAME -> NAME=*****,
+ * else the string. */
 static int push_masked(struct strv *out, const char *s)
 {
     const char *eq = strchr(s, '=');
-    if (eq && names_password(s, (size_t)(eq - s)))
+    if (eq && names_secret(s, (size_t)(eq - s)))
         return strv_pushf(out, "%.*s=*****", (int)(eq - s), s);
     return strv_push(out, s);
 }

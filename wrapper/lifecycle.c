@@ -38,6 +38,7 @@ struct run {
     int write_errno;                  /* last failure, logged once */
     int cancel_signal;
     int exit_status;
+    bool finishing;                   /* the output's asynchronous finish runs */
 };
 
 int conversion_write_state(struct conversion *c)
@@ -186,6 +187,40 @@ static void finish_message(struct run *run, int rc)
     state_set_last_message(s, msg, strlen(msg));
 }
 
+/* ADAPTER (asynchronous output finish, until the output interface has its
+ * own): the output changed the state, or ended. */
+static void on_output_changed(void *userdata)
+{
+    write_state_now(userdata);
+}
+
+static void on_output_done(void *userdata)
+{
+    struct run *run = userdata;
+    run->finishing = false;
+    run->exit_status = run->c->state.failed ? 2 : 0;
+    write_state_now(run);
+    sd_event_exit(run->event, run->exit_status);
+}
+
+static bool finish_output_async(struct run *run, bool failed)
+{
+    struct conversion *c = run->c;
+    const struct output_async_hooks hooks = { on_output_changed, on_output_done, run };
+
+    if (!c->output->finish_async)
+        return false;
+    log_info("Finishing the %s output%s", c->output->name, failed ? " (cleanup after failure)" : "");
+    run->finishing = true;
+    run->kill_timer = sd_event_source_disable_unref(run->kill_timer);
+    if (c->output->finish_async(c, run->event, failed, &hooks) < 0) {
+        log_error("The %s output could not finish its work", c->output->name);
+        run->finishing = false;
+        return false;
+    }
+    return true;
+}
+
 static void on_engine_exit(void *userdata, int rc)
 {
     struct run *run = userdata;
@@ -206,6 +241,8 @@ static void on_engine_exit(void *userdata, int rc)
     }
     write_state_now(run);
 
+    if (finish_output_async(run, failed))
+        return;
     if (c->output->finish) {
         log_info("Finishing the %s output%s", c->output->name, failed ? " (cleanup after failure)" : "");
         if (c->output->finish(c, failed) < 0)
@@ -238,6 +275,13 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 
     if (sig == SIGHUP)
         return 0;
+    if (run->finishing) {
+        log_info("Received SIG%s while finishing the %s output", sigabbrev_np(sig), run->c->output->name);
+        run->cancel_signal = sig;
+        if (run->c->output->cancel)
+            run->c->output->cancel(run->c);
+        return 0;
+    }
     if (run->cancel_signal) {
         log_warning("Received SIG%s again: killing virt-v2v now", sigabbrev_np(sig));
         run->runner->kill(run->runner);
