@@ -16,7 +16,7 @@ int engine_argv_build(const struct conversion *c, struct strv *argv, char **erro
 /* The engine's environment, from `base` (the wrapper's own). */
 int engine_env_build(const struct conversion *c, char *const *base, struct strv *env);
 /* One line for the log: arguments and variables whose name contains
- * "password" are shown as NAME=*****. Caller frees. */
+ * "password", "secret" or "token" are shown as NAME=*****. Caller frees. */
 char *engine_command_for_log(char *const *argv);
 char *engine_env_for_log(char *const *env);
 /* Does `virt-v2v --machine-readable` list `cap`? Reads and caches the list
