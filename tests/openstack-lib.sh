@@ -134,9 +134,9 @@ convert() {
 # on_status REGEX COMMAND: in the background, run COMMAND once the state's
 # status matches REGEX (e.g. lift a fault when the cleanup starts).
 on_status() {
-    ( for _ in $(seq 1 6000); do
+    ( for _ in $(seq 1 30000); do
           jq -e --arg re "$1" '(.status // "") | test($re)' "$STATE" > /dev/null 2>&1 && { eval "$2"; exit 0; }
-          sleep 0.05
+          sleep 0.01
       done ) &
 }
 

@@ -25,10 +25,16 @@ expect_failed() {
     scenario
 }
 
+# The engine polls its volumes too: the fault starts when the wrapper's
+# steps do (Keystone answers slowly meanwhile, so the fault is in place
+# before the first poll) and ends when the cleanup starts.
 CASE="volume never available" GID=$(uuid) NAME=osp-vna-$$
-scenario '{"service": "volumev3", "method": "GET", "path": "/volumes/[0-9a-f-]{36}$", "action": "json",
-           "set": {"volume.status": "creating"}}'
-ON_STATUS='^cleaning up' ON_STATUS_DO=scenario V2VW_OSP_VOLUME_TIMEOUT=2 convert "$(doc_vddk "$NAME" "$GID")"
+SLOW_AUTH='{"service": "identity", "method": "POST", "action": "delay", "seconds": 1}'
+NEVER='{"service": "volumev3", "method": "GET", "path": "/volumes/[0-9a-f-]{36}$", "action": "json",
+        "set": {"volume.status": "creating"}}'
+scenario "$SLOW_AUTH"
+ON_STATUS='^authenticating' ON_STATUS_DO='scenario "$NEVER"; on_status "^cleaning up" scenario' \
+    V2VW_OSP_VOLUME_TIMEOUT=2 convert "$(doc_vddk "$NAME" "$GID")"
 expect_failed '^Volume did not get ready \(available\) for transfer within 2 seconds$' '["volume","volume"]'
 
 CASE="transfer accept fails" GID=$(uuid) NAME=osp-taf-$$
@@ -63,7 +69,8 @@ expect_failed '^Creating port 1/1 failed: Neutron answered HTTP 503 to POST http
     '["volume","volume"]'
 
 CASE="slow answer past the call deadline" GID=$(uuid) NAME=osp-slow-$$
-scenario '{"service": "volumev3", "method": "POST", "path": "/action$", "times": 1, "action": "delay", "seconds": 4}'
+scenario '{"service": "volumev3", "method": "GET", "path": "/volumes/detail\\?metadata=", "times": 1, "action": "delay",
+           "seconds": 4}'
 V2VW_OSP_TIMEOUT=2 convert "$(doc_vddk "$NAME" "$GID")"
-expect_failed '^Marking the first volume bootable failed: POST http://.*/action: Operation timed out after' '["volume","volume"]'
+expect_failed '^Finding the volumes failed: GET http://.*/volumes/detail\?metadata=.*: Operation timed out after' '["volume","volume"]'
 finish
