@@ -44,7 +44,7 @@ static int openstack_prepare(struct conversion *c, char **error)
 {
     _cleanup_osp_api_ struct osp_api *api = NULL;
     _cleanup_free_ char *name = osp_server_name(&c->cfg);
-    bool exists = false;
+    _cleanup_(strv_free) struct strv servers = { 0 };
     int r;
 
     if (!name)
@@ -52,9 +52,9 @@ static int openstack_prepare(struct conversion *c, char **error)
     if ((r = open_api(c, &api, error)) < 0
         || (r = osp_api_authenticate(api, OSP_SOURCE, error)) < 0
         || (r = osp_api_authenticate(api, OSP_DEST, error)) < 0
-        || (r = osp_nova_server_exists(api, name, "checking the destination project", &exists, error)) < 0)
+        || (r = osp_nova_servers_named(api, name, "checking the destination project", &servers, error)) < 0)
         return r;
-    if (exists)
+    if (servers.n > 0)
         return error_set(error, -EEXIST, "A server named \"%s\" already exists in the destination project %s",
                          name, c->cfg.osp_destination_project_id);
     log_info("OpenStack preflight passed: authenticated, no server named \"%s\" in project %s", name,

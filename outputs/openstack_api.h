@@ -16,6 +16,7 @@
 #include <json-c/json.h>
 #include "outputs/http.h"
 #include "wrapper/config.h"
+#include "wrapper/strv.h"
 
 #define OSP_CONNECT_TIMEOUT_MS 10000L
 #define OSP_TIMEOUT_MS 60000L            /* $V2VW_OSP_TIMEOUT (seconds) overrides */
@@ -54,6 +55,9 @@ static inline void osp_api_freep(struct osp_api **a) { osp_api_free(*a); }
 int osp_api_authenticate(struct osp_api *a, enum osp_scope scope, char **error);
 const char *osp_api_project_id(const struct osp_api *a, enum osp_scope scope);
 
+/* The per-call deadline (ms). */
+long osp_api_timeout_ms(const struct osp_api *a);
+
 /* Every call the client makes, for the log: "METHOD URL -> STATUS (ms)"
  * goes to the debug log; this counts them. */
 unsigned osp_api_calls(const struct osp_api *a);
@@ -78,6 +82,9 @@ int osp_cinder_create_transfer(struct osp_api *a, const char *volume_id, const c
                                char **transfer_id, char **auth_key, char **error);
 int osp_cinder_accept_transfer(struct osp_api *a, const char *transfer_id, const char *auth_key,
                                const char *step, char **error);
+/* Ids of the pending transfers of a volume (source project). */
+int osp_cinder_transfers_of(struct osp_api *a, const char *volume_id, const char *step, struct strv *ids,
+                            char **error);
 int osp_cinder_delete_transfer(struct osp_api *a, const char *transfer_id, const char *step, char **error);
 int osp_cinder_delete_volume(struct osp_api *a, enum osp_scope scope, const char *id, const char *step,
                              char **error);
@@ -93,11 +100,16 @@ int osp_neutron_subnet_for(struct osp_api *a, const char *network_id, const char
  * fixed IP. *created_in tells which scope deletes it. */
 int osp_neutron_create_port(struct osp_api *a, struct json_object *port, const char *step, char **port_id,
                             enum osp_scope *created_in, char **error);
+/* Ids of the destination project's ports named exactly `name`. */
+int osp_neutron_ports_named(struct osp_api *a, const char *name, const char *step, struct strv *ids,
+                            char **error);
 int osp_neutron_delete_port(struct osp_api *a, enum osp_scope scope, const char *id, const char *step,
                             char **error);
 
 /* Nova (compute 2.67) */
-int osp_nova_server_exists(struct osp_api *a, const char *name, const char *step, bool *exists, char **error);
+/* Ids of the destination project's servers named exactly `name`. */
+int osp_nova_servers_named(struct osp_api *a, const char *name, const char *step, struct strv *ids,
+                           char **error);
 int osp_nova_create_server(struct osp_api *a, struct json_object *server, const char *step, char **id,
                            char **error);
 /* Status ("ACTIVE", "BUILD", "ERROR") and, for ERROR, the fault message. */

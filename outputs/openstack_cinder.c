@@ -110,6 +110,25 @@ int osp_cinder_accept_transfer(struct osp_api *a, const char *transfer_id, const
     return r;
 }
 
+int osp_cinder_transfers_of(struct osp_api *a, const char *volume_id, const char *step, struct strv *ids,
+                            char **error)
+{
+    _cleanup_json_ struct json_object *reply = NULL;
+    struct json_object *list;
+
+    int r = osp_api_call(a, OSP_SOURCE, OSP_VOLUME, HTTP_GET, "volume-transfers/detail", NULL, step, &reply, error);
+    if (r < 0)
+        return r;
+    if (json_object_object_get_ex(reply, "transfers", &list))
+        for (size_t i = 0; i < json_object_array_length(list); i++) {
+            struct json_object *t = json_object_array_get_idx(list, i);
+            const char *v = http_json_str(t, "volume_id"), *id = http_json_str(t, "id");
+            if (v && id && strcmp(v, volume_id) == 0 && strv_push(ids, id) < 0)
+                return -ENOMEM;
+        }
+    return 0;
+}
+
 int osp_cinder_delete_transfer(struct osp_api *a, const char *transfer_id, const char *step, char **error)
 {
     _cleanup_free_ char *path = osp_path(a, "volume-transfers", transfer_id, NULL);

@@ -195,6 +195,11 @@ const char *osp_api_project_id(const struct osp_api *a, enum osp_scope scope)
     return a->scope[scope].project_id;
 }
 
+long osp_api_timeout_ms(const struct osp_api *a)
+{
+    return a->s.timeout_ms;
+}
+
 unsigned osp_api_calls(const struct osp_api *a)
 {
     return a->calls;

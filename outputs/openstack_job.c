@@ -28,7 +28,7 @@ struct resource {
 enum phase {
     AUTHENTICATE, FIND_VOLUMES, WAIT_AVAILABLE, SET_BOOTABLE, TRANSFER_CREATE, TRANSFER_ACCEPT,
     CREATE_PORT, CREATE_SERVER, WAIT_ACTIVE, SUCCEEDED,
-    CLEAN_BEGIN, CLEAN_SERVER, CLEAN_SERVER_GONE, CLEAN_DETACH, CLEAN_TRANSFERS, CLEAN_PORTS,
+    CLEAN_BEGIN, CLEAN_UNCERTAIN, CLEAN_SERVER, CLEAN_SERVER_GONE, CLEAN_DETACH, CLEAN_TRANSFERS, CLEAN_PORTS,
     CLEAN_VOLUMES, CLEAN_END,
 };
 
@@ -51,6 +51,12 @@ struct osp_job {
     size_t n_volumes;
     bool failed;
     char *error;
+    /* A create call that got no answer (timeout, 5xx) may still have
+     * created its resource: look for it by name once the server had as
+     * long again as our deadline to finish the request. */
+    enum phase uncertain;          /* 0 = none */
+    size_t uncertain_item;
+    uint64_t uncertain_after;
     struct json_object *removed, *left;
 };
 
@@ -118,7 +124,7 @@ static struct json_object *resources_json(const struct osp_job *j)
                                                                         osp_api_project_id(j->api, r->scope) : "?"));
             json_object_object_add(e, "disk_index", json_object_new_int(r->index));
         }
-        if (r->kind == TRANSFER)
+        if (r->kind == TRANSFER && r->volume_id)
             json_object_object_add(e, "volume", json_object_new_string(r->volume_id));
         json_object_array_add(r->kind == VOLUME ? vols : r->kind == TRANSFER ? transfers : ports, e);
     }
@@ -174,6 +180,12 @@ static struct resource *find(struct osp_job *j, enum kind kind, const char *id)
 
 static int fail(struct osp_job *j, int r, char *error)
 {
+    bool creating = j->phase == TRANSFER_CREATE || j->phase == CREATE_PORT || j->phase == CREATE_SERVER;
+    if (creating && (r == -ETIMEDOUT || r == -EIO)) {
+        j->uncertain = j->phase;
+        j->uncertain_item = j->i;
+        j->uncertain_after = now_usec(j) + (uint64_t)osp_api_timeout_ms(j->api) * 1000;
+    }
     free(j->error);
     j->error = error ? error : strdup(strerror(r < 0 ? -r : EIO));
     return r < 0 ? r : -EIO;
@@ -568,6 +580,47 @@ static int clean_begin(struct osp_job *j)
     return NEXT_PHASE;
 }
 
+static int clean_uncertain(struct osp_job *j)
+{
+    _cleanup_(strv_free) struct strv ids = { 0 };
+    _cleanup_free_ char *name = NULL, *error = NULL;
+    enum kind kind;
+    int r;
+
+    if (!j->uncertain)
+        return NEXT_PHASE;
+    if (now_usec(j) < j->uncertain_after && !cleanup_overdue(j)) {
+        set_status(j, "cleaning up: waiting to see whether an unanswered request created something");
+        return POLL;
+    }
+    switch (j->uncertain) {
+    case TRANSFER_CREATE:
+        kind = TRANSFER;
+        r = osp_cinder_transfers_of(j->api, volume(j, j->uncertain_item)->id, "cleaning up", &ids, &error);
+        break;
+    case CREATE_PORT:
+        kind = PORT;
+        if (asprintf(&name, "%s_port_%zu", j->p.server_name, j->uncertain_item) < 0)
+            return NEXT_PHASE;
+        r = osp_neutron_ports_named(j->api, name, "cleaning up", &ids, &error);
+        break;
+    default:
+        kind = SERVER;
+        r = osp_nova_servers_named(j->api, j->p.server_name, "cleaning up", &ids, &error);
+        break;
+    }
+    if (r < 0)
+        log_error("Cannot look for a %s an unanswered request may have created: %s", kind_names[kind], error);
+    for (size_t i = 0; i < ids.n; i++)
+        if (!find(j, kind, ids.v[i])) {
+            log_info("An unanswered request created %s %s after all", kind_names[kind], ids.v[i]);
+            struct resource *res = record(j, kind, ids.v[i], kind == SERVER || kind == PORT ? OSP_DEST : OSP_SOURCE);
+            if (res && kind == TRANSFER)
+                res->volume_id = strdup(volume(j, j->uncertain_item)->id);
+        }
+    return NEXT_PHASE;
+}
+
 static struct resource *nth_live(struct osp_job *j, enum kind kind, size_t from, size_t *at)
 {
     for (size_t i = from; i < j->n_res; i++)
@@ -741,7 +794,7 @@ static const phase_fn phases[] = {
     [SET_BOOTABLE] = set_bootable, [TRANSFER_CREATE] = transfer_create, [TRANSFER_ACCEPT] = transfer_accept,
     [CREATE_PORT] = create_port, [CREATE_SERVER] = create_server, [WAIT_ACTIVE] = wait_active,
     [SUCCEEDED] = succeeded,
-    [CLEAN_BEGIN] = clean_begin, [CLEAN_SERVER] = clean_server, [CLEAN_SERVER_GONE] = clean_server_gone,
+    [CLEAN_BEGIN] = clean_begin, [CLEAN_UNCERTAIN] = clean_uncertain, [CLEAN_SERVER] = clean_server, [CLEAN_SERVER_GONE] = clean_server_gone,
     [CLEAN_DETACH] = clean_detach, [CLEAN_TRANSFERS] = clean_transfers, [CLEAN_PORTS] = clean_ports,
     [CLEAN_VOLUMES] = clean_volumes, [CLEAN_END] = clean_end,
 };

@@ -135,3 +135,29 @@ int osp_neutron_delete_port(struct osp_api *a, enum osp_scope scope, const char 
         return -ENOMEM;
     return osp_api_call(a, scope, OSP_NETWORK, HTTP_DELETE, path, NULL, step, NULL, error);
 }
+
+int osp_neutron_ports_named(struct osp_api *a, const char *name, const char *step, struct strv *ids,
+                            char **error)
+{
+    _cleanup_free_ char *query = NULL;
+    _cleanup_json_ struct json_object *reply = NULL;
+    struct json_object *list;
+
+    char *escaped = curl_easy_escape(a->curl, name, 0);
+    if (!escaped)
+        return -ENOMEM;
+    int r = asprintf(&query, "ports?name=%s", escaped);
+    curl_free(escaped);
+    if (r < 0)
+        return -ENOMEM;
+    if ((r = osp_api_call(a, OSP_DEST, OSP_NETWORK, HTTP_GET, query, NULL, step, &reply, error)) < 0)
+        return r;
+    if (json_object_object_get_ex(reply, "ports", &list))
+        for (size_t i = 0; i < json_object_array_length(list); i++) {
+            struct json_object *p = json_object_array_get_idx(list, i);
+            const char *n = http_json_str(p, "name"), *id = http_json_str(p, "id");
+            if (n && id && strcmp(n, name) == 0 && strv_push(ids, id) < 0)
+                return -ENOMEM;
+        }
+    return 0;
+}

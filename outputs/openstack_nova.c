@@ -8,13 +8,13 @@
 #include "wrapper/cleanup.h"
 #include "wrapper/error.h"
 
-int osp_nova_server_exists(struct osp_api *a, const char *name, const char *step, bool *exists, char **error)
+int osp_nova_servers_named(struct osp_api *a, const char *name, const char *step, struct strv *ids,
+                           char **error)
 {
     _cleanup_free_ char *query = NULL, *regex = NULL;
     _cleanup_json_ struct json_object *reply = NULL;
     struct json_object *list;
 
-    *exists = false;
     /* Nova's name filter is a regular expression: anchor it, quote the rest. */
     size_t len = strlen(name);
     regex = malloc(2 * len + 3);
@@ -41,8 +41,9 @@ int osp_nova_server_exists(struct osp_api *a, const char *name, const char *step
     if (json_object_object_get_ex(reply, "servers", &list))
         for (size_t i = 0; i < json_object_array_length(list); i++) {
             const char *n = http_json_str(json_object_array_get_idx(list, i), "name");
-            if (n && strcmp(n, name) == 0)
-                *exists = true;
+            const char *id = http_json_str(json_object_array_get_idx(list, i), "id");
+            if (n && id && strcmp(n, name) == 0 && strv_push(ids, id) < 0)
+                return -ENOMEM;
         }
     return 0;
 }

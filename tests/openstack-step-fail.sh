@@ -73,4 +73,13 @@ scenario '{"service": "volumev3", "method": "GET", "path": "/volumes/detail\\?me
            "seconds": 4}'
 V2VW_OSP_TIMEOUT=2 convert "$(doc_vddk "$NAME" "$GID")"
 expect_failed '^Finding the volumes failed: GET http://.*/volumes/detail\?metadata=.*: Operation timed out after' '["volume","volume"]'
+# The answer to a port creation comes too late: we gave up, but the port
+# exists. The cleanup looks for it by name (after giving the server as long
+# again as our deadline) and removes it. (The first POST is the destination
+# user's, refused by policy; the second, the admin's, is the slow one.)
+CASE="port created after its deadline" GID=$(uuid) NAME=osp-late-$$
+scenario '{"service": "network", "method": "POST", "path": "/ports$", "nth": 2, "times": 1, "action": "delay",
+           "seconds": 3}'
+V2VW_OSP_TIMEOUT=2 convert "$(doc_vddk "$NAME" "$GID")"
+expect_failed '^Creating port 1/1 failed: POST http://.*/v2.0/ports: Operation timed out after' '["port","volume","volume"]'
 finish
