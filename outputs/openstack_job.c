@@ -32,8 +32,9 @@ enum phase {
     CLEAN_VOLUMES, CLEAN_END,
 };
 
-/* What a phase function says. */
-enum { NEXT_PHASE = 0, AGAIN_NOW = 1, POLL = 2 };
+/* What a phase function says: go on with the next phase, run this one
+ * again now or after the poll interval, or go on with the phase it set. */
+enum { NEXT_PHASE = 0, AGAIN_NOW = 1, POLL = 2, JUMPED = 3 };
 
 struct osp_job {
     sd_event *event;
@@ -203,6 +204,13 @@ static int failf(struct osp_job *j, int r, const char *fmt, ...)
     return fail(j, r, text);
 }
 
+static int jump(struct osp_job *j, enum phase p, size_t i)
+{
+    j->phase = p;
+    j->i = i;
+    return JUMPED;
+}
+
 /* ---- the steps after a successful engine ---- */
 
 static int authenticate(struct osp_job *j)
@@ -317,7 +325,7 @@ static int transfer_create(struct osp_job *j)
     char *error = NULL;
 
     if (j->i == j->n_volumes)
-        return NEXT_PHASE;
+        return jump(j, CREATE_PORT, 0);
     struct resource *vol = volume(j, j->i);
     if (asprintf(&step, "transferring volume %zu/%zu", j->i + 1, j->n_volumes) < 0
         || asprintf(&name, "virt-v2v-%s", j->p.guest_id) < 0)
@@ -351,9 +359,7 @@ static int transfer_accept(struct osp_job *j)
     erase_and_freep(&t->auth_key);
     vol->scope = OSP_DEST;
     report_resources(j);
-    j->i++;
-    j->phase = TRANSFER_CREATE;
-    return AGAIN_NOW;
+    return jump(j, TRANSFER_CREATE, j->i + 1);
 }
 
 static struct json_object *port_body(struct osp_job *j, const struct network_mapping *m, const char *network,
@@ -832,6 +838,7 @@ static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
         if (was != CREATE_SERVER)
             j->deadline = 0;
     }
+    assert(r == NEXT_PHASE || r == AGAIN_NOW || r == POLL || r == JUMPED);
     schedule(j, r == POLL ? j->p.poll_usec : 0);
     return 0;
 }
