@@ -2,10 +2,12 @@
 """What the OpenStack output tests ask the real lab (as its admin, straight
 to the services, not through the fault proxy), test tooling only:
 
-  openstack-check.py prepare              let admin act in the destination
-                                          project (member role, as in a
-                                          ManageIQ deployment); print the
-                                          default volume type id
+  openstack-check.py prepare USER         create USER (password $PW) with the
+                                          admin role in the admin project and
+                                          member in the destination project
+                                          (as in a ManageIQ deployment); print
+                                          the default volume type id
+  openstack-check.py drop-user USER       delete USER
   openstack-check.py leftovers GID NAME   JSON: volumes with guest id GID
                                           (any project), ports NAME_port_*,
                                           servers NAME, transfers
@@ -42,13 +44,23 @@ def keystone(s, method, path, body=None):
     return osplab.call(method, env["OSPLAB_AUTH_URL"] + path, body, {"X-Auth-Token": s.token})[2]
 
 
-def prepare():
+def prepare(user):
+    password = os.environ["PW"]
     s = admin()
-    uid = keystone(s, "GET", "/users?name=" + env["OSPLAB_ADMIN_USER"])["users"][0]["id"]
-    rid = keystone(s, "GET", "/roles?name=member")["roles"][0]["id"]
-    keystone(s, "PUT", "/projects/%s/users/%s/roles/%s" % (env["OSPLAB_DEST_PROJECT_ID"], uid, rid))
+    uid = keystone(s, "POST", "/users", {"user": {"name": user, "password": password,
+                                                  "domain_id": "default"}})["user"]["id"]
+    admin_role = keystone(s, "GET", "/roles?name=admin")["roles"][0]["id"]
+    member_role = keystone(s, "GET", "/roles?name=member")["roles"][0]["id"]
+    keystone(s, "PUT", "/projects/%s/users/%s/roles/%s" % (env["OSPLAB_ADMIN_PROJECT_ID"], uid, admin_role))
+    keystone(s, "PUT", "/projects/%s/users/%s/roles/%s" % (env["OSPLAB_DEST_PROJECT_ID"], uid, member_role))
     types = s.request("GET", "volumev3", "/types")["volume_types"]
     print(types[0]["id"] if types else "")
+
+
+def drop_user(user):
+    s = admin()
+    for u in keystone(s, "GET", "/users?name=" + user)["users"]:
+        keystone(s, "DELETE", "/users/" + u["id"])
 
 
 def leftovers(gid, name):
@@ -154,5 +166,5 @@ def calls(record, t0, t1):
 
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"prepare": prepare, "leftovers": leftovers, "server": server, "server-named": server_named,
+    {"prepare": prepare, "drop-user": drop_user, "leftovers": leftovers, "server": server, "server-named": server_named,
      "purge": purge, "calls": calls}[cmd](*args)

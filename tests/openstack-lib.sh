@@ -13,18 +13,23 @@ LAB_ENV_FILE=${OSPLAB_ENV:-/run/v2vw-osplab/env}
 [ -s "$LAB_ENV_FILE" ] || skip "no OpenStack lab runs ($LAB_ENV_FILE missing; the openstack-lab fixture starts it)"
 . "$LAB_ENV_FILE"
 CHECK_PY=$TESTS_DIR/openstack-check.py
-PASSWORD=$OSPLAB_ADMIN_PASSWORD
+# A user of our own with a password nothing else on the machine uses, so a
+# password in any process's argv can only come from this conversion.
+OSP_USER=v2vw-test-$$
+PASSWORD=pw-$(cat /proc/sys/kernel/random/uuid)
+(umask 077; printf '%s\n' "$PASSWORD" > "$SCRATCH/password")
 export V2VW_ENGINE=$TESTS_DIR/openstack/fake-engine-openstack
 export FAKE_ENGINE_RECORD=$SCRATCH/engine-record.json
 export V2VW_OSP_POLL_INTERVAL=0.3
-VOLUME_TYPE_ID=$("$CHECK_PY" prepare) || { echo "FAIL: cannot prepare the lab"; exit 1; }
+trap '"$CHECK_PY" drop-user "$OSP_USER"' EXIT
+VOLUME_TYPE_ID=$(PW=$PASSWORD "$CHECK_PY" prepare "$OSP_USER") || { echo "FAIL: cannot prepare the lab"; exit 1; }
 
 # The fault proxy, empty scenario: every call reaches the real services.
 : > "$SCRATCH/scenario.json"
 "$TESTS_DIR/openstack/fault-proxy" --auth-url "$OSPLAB_AUTH_URL" --env-out "$SCRATCH/proxy.env" \
     --scenario "$SCRATCH/scenario.json" --record "$SCRATCH/record.jsonl" 2> "$SCRATCH/proxy.log" &
 PROXY_PID=$!
-trap 'kill $PROXY_PID 2>/dev/null; wait $PROXY_PID 2>/dev/null' EXIT
+trap 'kill $PROXY_PID 2>/dev/null; wait $PROXY_PID 2>/dev/null; "$CHECK_PY" drop-user "$OSP_USER"' EXIT
 wait_for test -s "$SCRATCH/proxy.env" || { echo "FAIL: the fault proxy did not start: $(cat "$SCRATCH/proxy.log")"; exit 1; }
 . "$SCRATCH/proxy.env"
 AUTH_URL=$FAULT_PROXY_AUTH_URL
@@ -40,8 +45,8 @@ scenario() {
 # ManageIQ's conversion_options for an OpenStack destination, vddk.
 # doc_vddk NAME GID [JQ-EDIT]
 doc_vddk() {
-    jq -n --arg name "$1" --arg gid "$2" --arg url "$AUTH_URL" --arg pw "$PASSWORD" \
-        --arg user "$OSPLAB_ADMIN_USER" --arg proj "$OSPLAB_ADMIN_PROJECT" \
+    PW=$PASSWORD jq -n --arg name "$1" --arg gid "$2" --arg url "$AUTH_URL" \
+        --arg user "$OSP_USER" --arg proj "$OSPLAB_ADMIN_PROJECT" \
         --arg dest "$OSPLAB_DEST_PROJECT_ID" --arg flavor "$OSPLAB_FLAVOR_ID" \
         --arg sg "$OSPLAB_SECURITY_GROUP_ID" --arg app "$OSPLAB_APPLIANCE_ID" \
         --arg vt "$VOLUME_TYPE_ID" --arg net "$OSPLAB_NETWORK_ID" '{
@@ -51,7 +56,7 @@ doc_vddk() {
         vmware_uri: "vpx://administrator%40vsphere.local@vcenter.example.com/DC/Cluster/esx1?no_verify=1",
         vmware_password: "vmware-pw",
         osp_environment: {os_no_cache: true, os_auth_url: $url, os_identity_api_version: "3",
-                          os_user_domain_name: "Default", os_username: $user, os_password: $pw,
+                          os_user_domain_name: "Default", os_username: $user, os_password: $ENV.PW,
                           os_project_name: $proj},
         osp_server_id: $app, osp_destination_project_id: $dest, osp_volume_type_id: $vt,
         osp_flavor_id: $flavor, osp_security_groups_ids: [$sg],
@@ -75,9 +80,9 @@ doc_ssh() {
 
 # Look for the password in every process's argv until STOP exists.
 sample_cmdlines() {
-    python3 - "$PASSWORD" "$1" "$2" <<'PY' &
+    PW=$PASSWORD python3 - "$1" "$2" <<'PY' &
 import os, sys, time
-pw, stop, out = sys.argv[1].encode(), sys.argv[2], sys.argv[3]
+pw, stop, out = os.environ["PW"].encode(), sys.argv[1], sys.argv[2]
 samples = hits = 0
 while not os.path.exists(stop):
     for pid in os.listdir("/proc"):
@@ -126,7 +131,7 @@ convert() {
     check "password in no process argv ($(tail -1 "$SCRATCH/cmdline-hits"))" \
         grep -q ' hits 0$' "$SCRATCH/cmdline-hits"
     check "password in no log or state file" \
-        sh -c "! grep -rqF -- '$PASSWORD' '$V2VW_LOG_DIR' '$V2VW_STATE_DIR'"
+        sh -c '! grep -rqF -f "$1" "$2" "$3"' - "$SCRATCH/password" "$V2VW_LOG_DIR" "$V2VW_STATE_DIR"
     check "password not in the engine's argv" \
         sh -c "! grep -q 'refused' '$FAKE_ENGINE_RECORD'"
 }
