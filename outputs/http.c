@@ -5,7 +5,7 @@
 #include <strings.h>
 
 #include "outputs/http.h"
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 
 const char *http_method_name(enum http_method m)
 {
@@ -28,7 +28,7 @@ void http_reply_wipe(struct http_reply *r)
         explicit_bzero(r->data, r->cap);
         free(r->data);
     }
-    erase_and_freep(&r->header);
+    secret_free(TAKE_PTR(r->header));
     *r = (struct http_reply){ 0 };
 }
 
@@ -88,7 +88,7 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *userdata)
             v++, len--;
         while (len && strchr(" \t\r\n", v[len - 1]))
             len--;
-        erase_and_freep(&r->header);
+        secret_free(TAKE_PTR(r->header));
         r->header = strndup(v, len);
     }
     return n;

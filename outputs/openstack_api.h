@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <json-c/json.h>
 #include "outputs/http.h"
-#include "wrapper/config.h"
-#include "wrapper/strv.h"
+#include "outputs/output.h"
+#include "common/strv.h"
 
 #define OSP_CONNECT_TIMEOUT_MS 10000L
 #define OSP_TIMEOUT_MS 60000L            /* $V2VW_OSP_TIMEOUT (seconds) overrides */
@@ -39,7 +39,7 @@ struct osp_settings {
 
 /* From the osp_environment entries (keys in any of their spellings:
  * os_auth_url, OS-AUTH-URL...). Missing essentials are an error sentence. */
-int osp_settings_from_config(const struct conversion_config *cfg, struct osp_settings *s, char **error);
+int osp_settings_from_input(const struct output_input *in, struct osp_settings *s, char **error);
 void osp_settings_free(struct osp_settings *s);
 
 struct osp_api;

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "outputs/openstack_api-internal.h"
-#include "wrapper/cleanup.h"
-#include "wrapper/error.h"
+#include "common/cleanup.h"
+#include "common/error.h"
 
 int osp_cinder_find_volumes(struct osp_api *a, const char *guest_id, struct json_object **volumes,
                             char **error)

@@ -8,9 +8,9 @@
 #include <strings.h>
 
 #include "outputs/openstack_api-internal.h"
-#include "wrapper/cleanup.h"
-#include "wrapper/error.h"
-#include "wrapper/log.h"
+#include "common/cleanup.h"
+#include "common/error.h"
+#include "common/log.h"
 
 const char *osp_service_name(enum osp_service svc)
 {
@@ -29,7 +29,7 @@ static bool key_is(const char *key, const char *want)
     return *key == *want;
 }
 
-static const char *setting(const struct conversion_config *cfg, const char *name)
+static const char *setting(const struct output_input *cfg, const char *name)
 {
     for (size_t i = 0; i < cfg->n_osp_environment; i++)
         if (key_is(cfg->osp_environment[i].key, name))
@@ -37,7 +37,7 @@ static const char *setting(const struct conversion_config *cfg, const char *name
     return NULL;
 }
 
-static int copy_setting(const struct conversion_config *cfg, const char *name, const char *alias,
+static int copy_setting(const struct output_input *cfg, const char *name, const char *alias,
                         const char *def, char **out)
 {
     const char *v = setting(cfg, name);
@@ -54,7 +54,7 @@ static bool truthy(const char *v)
     return v && (strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcasecmp(v, "yes") == 0);
 }
 
-int osp_settings_from_config(const struct conversion_config *cfg, struct osp_settings *s, char **error)
+int osp_settings_from_input(const struct output_input *cfg, struct osp_settings *s, char **error)
 {
     int r = 0;
 
@@ -112,7 +112,7 @@ void osp_settings_free(struct osp_settings *s)
                      &s->region, &s->interface, &s->cacert, &s->dest_project_id };
     for (size_t i = 0; i < ELEMENTSOF(all); i++)
         free(*all[i]);
-    erase_and_freep(&s->password);
+    secret_free(TAKE_PTR(s->password));
     *s = (struct osp_settings){ 0 };
 }
 
@@ -170,7 +170,7 @@ int osp_api_new(const struct osp_settings *s, struct osp_api **out)
 
 void osp_token_clear(struct osp_token *t)
 {
-    erase_and_freep(&t->token);
+    secret_free(TAKE_PTR(t->token));
     free(t->project_id);
     for (size_t i = 0; i < OSP_N_SERVICES; i++)
         free(t->url[i]);

@@ -7,9 +7,9 @@
 #include <time.h>
 
 #include "outputs/openstack_job.h"
-#include "wrapper/cleanup.h"
-#include "wrapper/error.h"
-#include "wrapper/log.h"
+#include "common/cleanup.h"
+#include "common/error.h"
+#include "common/log.h"
 
 enum kind { VOLUME, TRANSFER, PORT, SERVER };
 static const char *const kind_names[] = { "volume", "transfer", "port", "server" };
@@ -356,7 +356,7 @@ static int transfer_accept(struct osp_job *j)
         return fail(j, r, error);
     /* Accepted: the transfer is gone, the volume is the destination's. */
     t->live = false;
-    erase_and_freep(&t->auth_key);
+    secret_free(TAKE_PTR(t->auth_key));
     vol->scope = OSP_DEST;
     report_resources(j);
     return jump(j, TRANSFER_CREATE, j->i + 1);
@@ -886,7 +886,7 @@ void osp_job_free(struct osp_job *j)
     for (size_t i = 0; i < j->n_res; i++) {
         free(j->res[i].id);
         free(j->res[i].volume_id);
-        erase_and_freep(&j->res[i].auth_key);
+        secret_free(TAKE_PTR(j->res[i].auth_key));
     }
     free(j->res);
     free(j->volumes);

@@ -21,7 +21,7 @@
 #include <json-c/json.h>
 #include <systemd/sd-event.h>
 #include "outputs/openstack_api.h"
-#include "wrapper/config.h"
+#include "outputs/output.h"
 
 #define OSP_VOLUME_TIMEOUT_SEC 600     /* $V2VW_OSP_VOLUME_TIMEOUT */
 #define OSP_SERVER_TIMEOUT_SEC 600     /* $V2VW_OSP_SERVER_TIMEOUT */

@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "outputs/openstack_api-internal.h"
-#include "wrapper/cleanup.h"
-#include "wrapper/error.h"
-#include "wrapper/log.h"
+#include "common/cleanup.h"
+#include "common/error.h"
+#include "common/log.h"
 
 /* Catalog types per service, best first. Cinder may be only `volumev3`. */
 static const char *const service_types[OSP_N_SERVICES][4] = {

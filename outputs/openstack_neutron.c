@@ -7,9 +7,9 @@
 #include <arpa/inet.h>
 
 #include "outputs/openstack_api-internal.h"
-#include "wrapper/cleanup.h"
-#include "wrapper/error.h"
-#include "wrapper/log.h"
+#include "common/cleanup.h"
+#include "common/error.h"
+#include "common/log.h"
 
 int osp_neutron_find_network(struct osp_api *a, const char *name_or_id, const char *step,
                              char **network_id, char **error)

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "outputs/openstack_api-internal.h"
-#include "wrapper/cleanup.h"
-#include "wrapper/error.h"
+#include "common/cleanup.h"
+#include "common/error.h"
 
 int osp_nova_servers_named(struct osp_api *a, const char *name, const char *step, struct strv *ids,
                            char **error)

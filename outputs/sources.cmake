@@ -1,4 +1,5 @@
-list(APPEND WRAPPER_SOURCES
+# Sources of outputs/: one file per output kind, and their clients.
+list(APPEND V2VW_OUTPUTS_SOURCES
   outputs/output.c
   outputs/local.c
   outputs/libvirt.c
@@ -9,8 +10,6 @@ list(APPEND WRAPPER_SOURCES
   outputs/virtio_win.c
   outputs/rhv_checks.c
   outputs/rpmvercmp.c
-)
-list(APPEND WRAPPER_SOURCES
   outputs/openstack_client.c
   outputs/openstack_keystone.c
   outputs/openstack_cinder.c

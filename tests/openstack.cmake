@@ -10,7 +10,7 @@ add_test(NAME openstack-lab-setup
   COMMAND ${_osplab}/lab-fixture setup ${CMAKE_BINARY_DIR})
 set_tests_properties(openstack-lab-setup PROPERTIES
   FIXTURES_SETUP openstack-lab LABELS openstack
-  SKIP_RETURN_CODE 77 TIMEOUT 2400)
+  SKIP_RETURN_CODE 77 TIMEOUT 3600)
 
 add_test(NAME openstack-lab-cleanup
   COMMAND ${_osplab}/lab-fixture cleanup ${CMAKE_BINARY_DIR})

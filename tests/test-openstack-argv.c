@@ -11,8 +11,9 @@
 #include "outputs/openstack.h"
 #include "outputs/output.h"
 #include "tests/check.h"
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 #include "wrapper/config.h"
+#include "wrapper/conversion.h"
 #include "wrapper/engine_argv.h"
 
 #define FP "01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67"
@@ -46,16 +47,15 @@ static void test_args(struct conversion *c)
     struct strv argv = { 0 };
     _cleanup_free_ char *error = NULL;
 
-    CHECK(output_openstack.append_args(c, &argv, &error) == 0, "append_args: %s", error);
+    CHECK(output_openstack.append_args(&c->output_in, &c->plan, &argv, &error) == 0, "append_args: %s", error);
     _cleanup_free_ char *got = joined(argv.v);
     CHECK(strcmp(got, "-o openstack -oo server-id=appliance -oo guest-id=GID -os fast"
                       " -oo verify-server-certificate=false") == 0, "args: %s", got);
     strv_free(&argv);
 
-    c->cfg.insecure_connection = false;
-    free(c->cfg.osp_volume_type_id);
-    c->cfg.osp_volume_type_id = NULL;
-    CHECK(output_openstack.append_args(c, &argv, &error) == 0, "append_args: %s", error);
+    c->output_in.insecure_connection = false;
+    c->output_in.osp_volume_type_id = NULL;
+    CHECK(output_openstack.append_args(&c->output_in, &c->plan, &argv, &error) == 0, "append_args: %s", error);
     free(got);
     got = joined(argv.v);
     CHECK(strcmp(got, "-o openstack -oo server-id=appliance -oo guest-id=GID") == 0, "args: %s", got);
@@ -63,6 +63,7 @@ static void test_args(struct conversion *c)
 
     /* The whole command: no password, no -of/-oa, no os-* option. */
     c->cfg.n_network_mappings = 0;          /* (mappings ask the engine for capabilities) */
+    c->output_in.n_network_mappings = 0;
     CHECK(engine_argv_build(c, &argv, &error) == 0, "engine_argv_build: %s", error);
     free(got);
     got = joined(argv.v);
@@ -77,6 +78,8 @@ static void test_env(struct conversion *c)
     char *base[] = { "PATH=/usr/bin", "OS_TOKEN=inherited", "OS_PASSWORD=inherited", "V2VW_X=1", NULL };
     struct strv env = { 0 };
 
+    setenv("OS_TOKEN", "inherited", 1);              /* the wrapper's own: not passed on */
+    CHECK(osp_plan_env(&c->output_in, &c->plan) == 0, "osp_plan_env");
     CHECK(engine_env_build(c, base, &env) == 0, "engine_env_build");
     const char *want[][2] = {
         { "OS_AUTH_URL", "http://k:5000/v3" }, { "OS_USERNAME", "admin" }, { "OS_PASSWORD", "s3cret-osp" },
@@ -112,7 +115,9 @@ static void test_defaults(void)
     CHECK(a.osp_guest_id && regexec(&uuid, a.osp_guest_id, 0, NULL, 0) == 0, "guest id %s", a.osp_guest_id);
     CHECK(a.osp_guest_id && b.osp_guest_id && strcmp(a.osp_guest_id, b.osp_guest_id) != 0, "random guest ids");
     regfree(&uuid);
-    _cleanup_free_ char *name = osp_server_name(&a);
+    struct conversion x = { .cfg = a };
+    conversion_output_input(&x, &x.output_in);
+    _cleanup_free_ char *name = osp_server_name(&x.output_in);
     CHECK(name && strcmp(name, "guest one") == 0, "ssh server name %s", name);
     config_free(&a);
     config_free(&b);
@@ -133,10 +138,12 @@ int main(void)
           "ip_address");
     c.paths.mr_log = "/l/mr.log";
     c.secrets.vmware_password = "/s/vmware-password";
+    conversion_output_input(&c, &c.output_in);
     test_args(&c);
     test_env(&c);
     test_defaults();
     c.cfg.n_network_mappings = 1;
+    output_plan_free(&c.plan);
     config_free(&c.cfg);
     printf("%s\n", failures ? "FAILED" : "all passed");
     return failures ? 1 : 0;

@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include "outputs/output.h"
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 #include "wrapper/engine_argv.h"
-#include "wrapper/log.h"
+#include "common/log.h"
 
 const char *engine_path(void)
 {
@@ -95,7 +95,7 @@ int engine_argv_build(const struct conversion *c, struct strv *a, char **error)
     }
     if (c->output->default_bridge)
         TRY(strv_push_all(a, "--bridge", "ovirtmgmt", NULL));
-    return c->output->append_args(c, a, error);
+    return c->output->append_args(&c->output_in, &c->plan, a, error);
 }
 
 /* Variables the wrapper itself uses are not the engine's business. */
@@ -113,12 +113,18 @@ int engine_env_build(const struct conversion *c, char *const *base, struct strv 
     TRY(strv_setenv(env, "LC_ALL", NULL));
     if (c->output->backend_direct)
         TRY(strv_setenv(env, "LIBGUESTFS_BACKEND", "direct"));
-    if (c->virtio_win)
-        TRY(strv_setenv(env, "VIRTIO_WIN", c->virtio_win));
+    if (c->plan.virtio_win)
+        TRY(strv_setenv(env, "VIRTIO_WIN", c->plan.virtio_win));
     if (c->uid != 0)
         TRY(strv_setenv(env, "XDG_RUNTIME_DIR", NULL));
-    if (c->output->append_env)
-        TRY(c->output->append_env(c, env));
+    /* The output's own: NAME=VALUE sets, a bare NAME removes. */
+    for (size_t i = 0; i < c->plan.env.n; i++) {
+        const char *e = c->plan.env.v[i], *eq = strchr(e, '=');
+        _cleanup_free_ char *name = strndup(e, eq ? (size_t)(eq - e) : strlen(e));
+        if (!name)
+            return -ENOMEM;
+        TRY(strv_setenv(env, name, eq ? eq + 1 : NULL));
+    }
     return 0;
 }
 

@@ -11,11 +11,11 @@
 #include "state/engine_parser.h"
 #include "throttle/throttle.h"
 #include "throttle/throttle_watch.h"
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 #include "wrapper/engine_argv.h"
 #include "wrapper/files.h"
 #include "wrapper/lifecycle.h"
-#include "wrapper/log.h"
+#include "common/log.h"
 #include "wrapper/log_follower.h"
 #include "wrapper/runner.h"
 #include "wrapper/ssh_agent.h"
@@ -188,17 +188,39 @@ static void finish_message(struct run *run, int rc)
 }
 
 /* ADAPTER (asynchronous output finish, until the output interface has its
- * own): the output changed the state, or ended. */
-static void on_output_changed(void *userdata)
-{
-    write_state_now(userdata);
-}
-
-static void on_output_done(void *userdata)
+ * own): the output's state setters, written at once, and its end. */
+static void host_set_status(void *userdata, const char *phrase)
 {
     struct run *run = userdata;
+    state_set_status(&run->c->state, phrase, strlen(phrase));
+    write_state_now(run);
+}
+
+static void host_set_key(void *userdata, const char *key, struct json_object *value)
+{
+    struct run *run = userdata;
+    state_set_extra(&run->c->state, key, value);
+    write_state_now(run);
+}
+
+static void host_set_vm_id(void *userdata, const char *id)
+{
+    struct run *run = userdata;
+    state_set_vm_id(&run->c->state, id, strlen(id));
+    write_state_now(run);
+}
+
+static void on_output_done(void *userdata, int r, const char *error)
+{
+    struct run *run = userdata;
+    struct conversion_state *s = &run->c->state;
+
     run->finishing = false;
-    run->exit_status = run->c->state.failed ? 2 : 0;
+    if (error)
+        state_set_last_message(s, error, strlen(error));
+    if (r < 0)
+        state_set_failed(s);
+    run->exit_status = s->failed ? 2 : 0;
     write_state_now(run);
     sd_event_exit(run->event, run->exit_status);
 }
@@ -206,14 +228,17 @@ static void on_output_done(void *userdata)
 static bool finish_output_async(struct run *run, bool failed)
 {
     struct conversion *c = run->c;
-    const struct output_async_hooks hooks = { on_output_changed, on_output_done, run };
+    const struct output_host host = {
+        .event = run->event, .set_status = host_set_status, .set_key = host_set_key,
+        .set_vm_id = host_set_vm_id, .userdata = run,
+    };
 
     if (!c->output->finish_async)
         return false;
     log_info("Finishing the %s output%s", c->output->name, failed ? " (cleanup after failure)" : "");
     run->finishing = true;
     run->kill_timer = sd_event_source_disable_unref(run->kill_timer);
-    if (c->output->finish_async(c, run->event, failed, &hooks) < 0) {
+    if (c->output->finish_async(&c->output_in, &c->plan, &host, failed, on_output_done, run) < 0) {
         log_error("The %s output could not finish its work", c->output->name);
         run->finishing = false;
         return false;
@@ -245,7 +270,10 @@ static void on_engine_exit(void *userdata, int rc)
         return;
     if (c->output->finish) {
         log_info("Finishing the %s output%s", c->output->name, failed ? " (cleanup after failure)" : "");
-        if (c->output->finish(c, failed) < 0)
+        const struct output_engine_report report = {
+            .vm_id = c->state.vm_id, .disk_ids = c->state.disk_ids, .n_disk_ids = c->state.n_disk_ids,
+        };
+        if (c->output->finish(&c->output_in, &c->plan, &report, failed) < 0)
             log_error("The %s output could not finish its work", c->output->name);
     }
     run->kill_timer = sd_event_source_disable_unref(run->kill_timer);
@@ -279,7 +307,7 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
         log_info("Received SIG%s while finishing the %s output", sigabbrev_np(sig), run->c->output->name);
         run->cancel_signal = sig;
         if (run->c->output->cancel)
-            run->c->output->cancel(run->c);
+            run->c->output->cancel(&run->c->plan);
         return 0;
     }
     if (run->cancel_signal) {
