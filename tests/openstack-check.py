@@ -12,8 +12,9 @@ to the services, not through the fault proxy), test tooling only:
                                           (any project), ports NAME_port_*,
                                           servers NAME, transfers
   openstack-check.py server ID            JSON: the server, its volumes, ports
-  openstack-check.py server-named NAME    create a server NAME in the
-                                          destination project (no boot wait)
+  openstack-check.py server-named NAME USER  create a server NAME in the
+                                          destination project as USER
+                                          (password $PW), no boot wait
   openstack-check.py purge GID NAME       delete what leftovers lists
   openstack-check.py calls RECORD FROM TO print the proxy's record between two
                                           epoch times as a table
@@ -32,10 +33,7 @@ from osplab import ApiError, Session  # noqa: E402
 env = osplab.load_env()
 
 
-def admin(project_id=None):
-    if project_id:
-        return Session(env["OSPLAB_AUTH_URL"], env["OSPLAB_ADMIN_USER"], env["OSPLAB_ADMIN_PASSWORD"],
-                       project_id=project_id)
+def admin():
     return Session(env["OSPLAB_AUTH_URL"], env["OSPLAB_ADMIN_USER"], env["OSPLAB_ADMIN_PASSWORD"],
                    project_name=env["OSPLAB_ADMIN_PROJECT"])
 
@@ -80,7 +78,7 @@ def leftovers(gid, name):
 
 
 def server(sid):
-    s = admin(env["OSPLAB_DEST_PROJECT_ID"])
+    s = admin()
     v = s.request("GET", "compute", "/servers/" + sid)["server"]
     ports = s.request("GET", "network", "/v2.0/ports?device_id=" + sid)["ports"]
     vols = []
@@ -97,8 +95,8 @@ def server(sid):
                                  "project": p["project_id"]} for p in ports]}))
 
 
-def server_named(name):
-    s = admin(env["OSPLAB_DEST_PROJECT_ID"])
+def server_named(name, user):
+    s = Session(env["OSPLAB_AUTH_URL"], user, os.environ["PW"], project_id=env["OSPLAB_DEST_PROJECT_ID"])
     # A server needs a bootable disk: boot from a fresh volume.
     vol = s.request("POST", "volumev3", "/volumes", {"volume": {"size": 1, "name": name + "-root"}})["volume"]["id"]
     s.wait_volume(vol)
@@ -111,7 +109,7 @@ def server_named(name):
 
 
 def purge(gid, name):
-    s, d = admin(), admin(env["OSPLAB_DEST_PROJECT_ID"])
+    s = d = admin()
     for t in json.loads(os.popen("%s leftovers %s %s" % (sys.argv[0], gid, name)).read())["transfers"]:
         try:
             s.request("DELETE", "volumev3", "/volume-transfers/" + t)
@@ -134,7 +132,11 @@ def purge(gid, name):
         sess = d if v.get("os-vol-tenant-attr:tenant_id") == env["OSPLAB_DEST_PROJECT_ID"] else s
         try:
             for a in v["attachments"]:
-                s.request("DELETE", "compute", "/servers/%s/os-volume_attachments/%s" % (a["server_id"], v["id"]))
+                try:
+                    s.request("DELETE", "compute", "/servers/%s/os-volume_attachments/%s" % (a["server_id"], v["id"]))
+                except ApiError as e:
+                    if e.status != 404:
+                        raise
             sess.wait_volume(v["id"], "available", timeout=120)
             sess.request("DELETE", "volumev3", "/volumes/" + v["id"])
         except (ApiError, RuntimeError, TimeoutError) as e:

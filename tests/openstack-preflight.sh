@@ -6,7 +6,7 @@
 . "$TESTS_DIR/openstack-lib.sh"
 
 GID=$(uuid) NAME=osp-pre-$$
-"$CHECK_PY" server-named "$NAME" > /dev/null
+PW=$PASSWORD "$CHECK_PY" server-named "$NAME" "$OSP_USER" > /dev/null
 printf '%s' "$(doc_vddk "$NAME" "$GID")" > "$SCRATCH/input.json"
 "$WRAPPER" < "$SCRATCH/input.json" > "$SCRATCH/stdout" 2> "$SCRATCH/stderr"
 check "existing server: exit 1" test $? = 1
