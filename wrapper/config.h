@@ -42,6 +42,7 @@ struct conversion_config {
     struct throttle_request throttling;
     char *luks_keys_vault;
     bool insecure_connection;
+    unsigned stall_seconds;            /* 0 = the default (V2VW_STALL_SECONDS or 600) */
 
     enum output_kind_id output;
     /* rhv-upload */
@@ -61,7 +62,8 @@ struct conversion_config {
     char **osp_security_groups_ids;    /* NULL-terminated, possibly empty */
     size_t n_osp_security_groups_ids;
 
-    struct strv unknown_keys;          /* ignored keys, logged at debug */
+    struct strv unknown_keys;          /* ignored keys ("network_mappings[0].x" inside) */
+    struct strv warnings;              /* sentences about them, for stderr and the log */
 };
 
 /* Parse and validate the document. On error returns negative errno and sets
