@@ -71,7 +71,7 @@ doc_vddk() {
 # doc_ssh NAME GID [JQ-EDIT]
 doc_ssh() {
     [ -f "$SCRATCH/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -f "$SCRATCH/id_ed25519"
-    doc_vddk "$1" "$2" | jq --arg key "$(cat "$SCRATCH/id_ed25519")" --arg name "$1" '
+    doc_vddk "$1" "$2" | jq --rawfile key "$SCRATCH/id_ed25519" --arg name "$1" '
         del(.vmware_fingerprint, .vmware_uri, .vmware_password)
         | .transport_method = "ssh" | .ssh_key = $key
         | .vm_name = "ssh://root@esx1.example.com/vmfs/volumes/datastore1/\($name)/\($name).vmx"' \
