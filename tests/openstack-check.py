@@ -16,6 +16,7 @@ to the services, not through the fault proxy), test tooling only:
                                           destination project as USER
                                           (password $PW), no boot wait
   openstack-check.py purge GID NAME       delete what leftovers lists
+  openstack-check.py volumes-exist ID...  print the ids of those that exist
   openstack-check.py calls RECORD FROM TO print the proxy's record between two
                                           epoch times as a table
 """
@@ -143,6 +144,14 @@ def purge(gid, name):
             print("purge: volume %s: %s" % (v["id"], e), file=sys.stderr)
 
 
+def volumes_exist(*ids):
+    """Print the ids of those volumes that still exist (any project)."""
+    s = admin()
+    for vid in ids:
+        if not gone(s, "volumev3", "/volumes/" + vid):
+            print(vid)
+
+
 def gone(s, svc, path):
     try:
         s.request("GET", svc, path)
@@ -169,4 +178,4 @@ def calls(record, t0, t1):
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     {"prepare": prepare, "drop-user": drop_user, "leftovers": leftovers, "server": server, "server-named": server_named,
-     "purge": purge, "calls": calls}[cmd](*args)
+     "purge": purge, "calls": calls, "volumes-exist": volumes_exist}[cmd](*args)

@@ -25,6 +25,9 @@ check "crash: the engine's 2 volumes removed" \
 check "crash: the engine's volumes recorded as ours" \
     test "$(jq -c '.volumes | sort' "$FAKE_ENGINE_RECORD")" = "$(state '[.cleanup.removed[].id] | sort')"
 check "crash: volumes detached from the appliance first" grep -q 'os-volume_attachments' "$WLOG"
-check "crash: nothing left in OpenStack" nothing_left "$GID" "$NAME"
+# (The engine sets the guest id property only at its end: these volumes do
+# not have it, so look for them by their ids.)
+left=$("$CHECK_PY" volumes-exist $(jq -r '.volumes[]' "$FAKE_ENGINE_RECORD"))
+check "crash: the engine's volumes are gone ($left)" test -z "$left"
 purge "$GID" "$NAME"
 finish

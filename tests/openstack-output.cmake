@@ -9,5 +9,5 @@ set_tests_properties(openstack-bad-input test-openstack-argv PROPERTIES LABELS o
 foreach(t success engine-fail step-fail cleanup-fail preflight)
   v2vw_shell_test(openstack-${t} tests/openstack-${t}.sh)
   set_tests_properties(openstack-${t} PROPERTIES
-    FIXTURES_REQUIRED openstack-lab LABELS openstack RUN_SERIAL TRUE)
+    FIXTURES_REQUIRED openstack-lab LABELS openstack RUN_SERIAL TRUE TIMEOUT 2400)
 endforeach()
