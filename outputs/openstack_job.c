@@ -334,8 +334,10 @@ static int transfer_create(struct osp_job *j)
     int r = osp_cinder_create_transfer(j->api, vol->id, name, step, &id, &key, &error);
     if (r < 0)
         return fail(j, r, error);
-    struct resource *t = record(j, TRANSFER, id, OSP_SOURCE);
-    if (!t || !(t->volume_id = strdup(vol->id)))
+    /* record() may move the resources: no pointer into them across it. */
+    _cleanup_free_ char *volume_id = strdup(vol->id);
+    struct resource *t = volume_id ? record(j, TRANSFER, id, OSP_SOURCE) : NULL;
+    if (!t || !(t->volume_id = TAKE_PTR(volume_id)))
         return fail(j, -ENOMEM, NULL);
     t->auth_key = TAKE_PTR(key);
     report_resources(j);
