@@ -341,7 +341,7 @@ static int transfer_create(struct osp_job *j)
         return fail(j, -ENOMEM, NULL);
     t->auth_key = TAKE_PTR(key);
     report_resources(j);
-    return NEXT_PHASE;
+    return jump(j, TRANSFER_ACCEPT, j->i);       /* the same volume's accept */
 }
 
 static int transfer_accept(struct osp_job *j)
