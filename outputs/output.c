@@ -5,6 +5,7 @@ const struct output_ops *output_lookup(enum output_kind_id id)
 {
     static const struct output_ops *const all[] = {
         &output_rhv_upload, &output_export_domain, &output_local, &output_libvirt,
+        &output_kubevirt,
     };
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
         if (all[i]->id == id)

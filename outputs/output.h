@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include <systemd/sd-event.h>
 #include "wrapper/conversion.h"
 #include "wrapper/strv.h"
 
@@ -31,6 +32,20 @@ struct output_ops {
     /* After the engine ended (failed = the conversion failed): clean up
      * what it left behind, or finish the job (e.g. set vm_id). NULL = none. */
     int (*finish)(struct conversion *c, bool failed);
+
+    /* ADAPTER (Kubernetes pod mode) until the output interface has its own
+     * run-time hooks: what an output needs while the engine runs. */
+    bool needs_capabilities;     /* c->capabilities is read before prepare */
+    bool engine_log_to_stdout;   /* every engine log line also on stdout */
+    /* The event loop is up, the engine about to start. NULL = none. */
+    int (*start)(struct conversion *c, sd_event *event);
+    /* Overall progress (percent) may have changed. NULL = none. */
+    void (*progress)(struct conversion *c, double percent);
+    /* Instead of finish: end asynchronously, call done(userdata) once from
+     * the event loop when finished. NULL = none. */
+    void (*finish_async)(struct conversion *c, bool failed, void (*done)(void *), void *userdata);
+    /* Release what start made. NULL = none. */
+    void (*stop)(struct conversion *c);
 };
 
 const struct output_ops *output_lookup(enum output_kind_id id);
@@ -41,5 +56,6 @@ extern const struct output_ops output_rhv_upload;
 extern const struct output_ops output_export_domain;
 extern const struct output_ops output_local;
 extern const struct output_ops output_libvirt;
+extern const struct output_ops output_kubevirt;
 
 #endif

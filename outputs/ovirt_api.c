@@ -7,13 +7,12 @@
 #include <strings.h>
 #include <curl/curl.h>
 
+#include "outputs/http.h"
 #include "outputs/ovirt_api.h"
 #include "wrapper/cleanup.h"
 #include "wrapper/error.h"
 #include "wrapper/log.h"
 
-#define MAX_REPLY (16 * 1024 * 1024)
-#define MAX_FAULT_TEXT 400
 
 struct ovirt_api {
     CURL *curl;
@@ -26,29 +25,6 @@ struct ovirt_api {
     long connect_timeout_ms, timeout_ms;
     char errbuf[CURL_ERROR_SIZE];
 };
-
-struct reply {
-    char *data;
-    size_t len, cap;
-    long status;
-};
-
-static void reply_wipe(struct reply *r)
-{
-    if (r->data) {
-        explicit_bzero(r->data, r->cap);
-        free(r->data);
-    }
-    *r = (struct reply){ 0 };
-}
-
-static void slist_wipe(struct curl_slist **l)
-{
-    for (struct curl_slist *i = *l; i; i = i->next)
-        explicit_bzero(i->data, strlen(i->data));
-    curl_slist_free_all(*l);
-    *l = NULL;
-}
 
 static void curl_wipe_freep(char **s)
 {
@@ -70,47 +46,6 @@ static void set_error(char **error, const char *fmt, ...)
     va_end(ap);
 }
 
-static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
-{
-    struct reply *r = userdata;
-    size_t n = size * nmemb;
-
-    if (n > MAX_REPLY - r->len)
-        return 0;                           /* makes curl fail the transfer */
-    if (r->len + n + 1 > r->cap) {
-        size_t cap = r->cap ? r->cap : 4096;
-        while (cap < r->len + n + 1)
-            cap *= 2;
-        char *data = malloc(cap);           /* not realloc: the old buffer is wiped */
-        if (!data)
-            return 0;
-        if (r->data) {
-            memcpy(data, r->data, r->len);
-            explicit_bzero(r->data, r->cap);
-            free(r->data);
-        }
-        r->data = data;
-        r->cap = cap;
-    }
-    memcpy(r->data + r->len, ptr, n);
-    r->len += n;
-    r->data[r->len] = '\0';
-    return n;
-}
-
-/* Text from the server, made fit for one line of an error message. */
-static char *clean_text(const char *s)
-{
-    size_t len = strnlen(s, MAX_FAULT_TEXT);
-    char *out = strndup(s, len);
-    if (!out)
-        return NULL;
-    for (char *p = out; *p; p++)
-        if ((unsigned char)*p < 0x20)
-            *p = ' ';
-    return out;
-}
-
 static const char *json_str(struct json_object *o, const char *key)
 {
     struct json_object *v;
@@ -121,7 +56,7 @@ static const char *json_str(struct json_object *o, const char *key)
 
 /* "REASON (DETAIL)" out of {"fault": {"reason", "detail"}}, {"reason", "detail"}
  * or the SSO's {"error", "error_description"}; NULL if none. */
-static char *fault_text(const struct reply *r)
+static char *fault_text(const struct http_reply *r)
 {
     _cleanup_json_ struct json_object *root = r->data ? json_tokener_parse(r->data) : NULL;
     struct json_object *o = root, *fault;
@@ -135,8 +70,8 @@ static char *fault_text(const struct reply *r)
     }
     if (!reason && !detail)
         return NULL;
-    _cleanup_free_ char *cr = clean_text(reason ? reason : "");
-    _cleanup_free_ char *cd = clean_text(detail ? detail : "");
+    _cleanup_free_ char *cr = http_clean_text(reason ? reason : "");
+    _cleanup_free_ char *cd = http_clean_text(detail ? detail : "");
     char *text;
     if (!cr || !cd)
         return NULL;
@@ -152,32 +87,18 @@ static const char *const method_names[] = { "GET", "POST", "DELETE" };
  * errno with *error set when there was no HTTP answer. `what` names the call
  * in messages. */
 static int perform(struct ovirt_api *api, enum method m, const char *url, const char *what,
-                   struct curl_slist *headers, const char *body, struct reply *r, char **error)
+                   struct curl_slist *headers, const char *body, struct http_reply *r, char **error)
 {
     CURL *c = api->curl;
 
     curl_easy_reset(c);
-    api->errbuf[0] = '\0';
+    http_setup_common(c, api->cafile, api->insecure, api->errbuf);
     curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, api->connect_timeout_ms);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, api->timeout_ms);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, api->errbuf);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "virt-v2v-wrapper");
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_reply_on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-    if (api->insecure) {
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
-    } else {
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-        curl_easy_setopt(c, CURLOPT_CAINFO, api->cafile);
-        curl_easy_setopt(c, CURLOPT_CAPATH, NULL);   /* only the engine's CA */
-    }
     switch (m) {
     case METHOD_GET:
         curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
@@ -208,7 +129,7 @@ static int perform(struct ovirt_api *api, enum method m, const char *url, const 
     return 0;
 }
 
-static int status_error(const char *what, enum method m, const char *url, const struct reply *r,
+static int status_error(const char *what, enum method m, const char *url, const struct http_reply *r,
                         char **error)
 {
     _cleanup_free_ char *fault = fault_text(r);
@@ -229,7 +150,7 @@ static int api_call(struct ovirt_api *api, enum method m, const char *path, cons
     _cleanup_free_ char *url = NULL;
     _cleanup_free_ char *auth = NULL;
     struct curl_slist *headers = NULL;
-    struct reply r = { 0 };
+    struct http_reply r = { 0 };
 
     if (out)
         *out = NULL;
@@ -245,12 +166,12 @@ static int api_call(struct ovirt_api *api, enum method m, const char *path, cons
     if (h && m == METHOD_POST)
         h = curl_slist_append(headers, "Content-Type: application/json");
     if (!h) {
-        slist_wipe(&headers);
+        http_slist_wipe(&headers);
         return -ENOMEM;
     }
 
     int ret = perform(api, m, url, "API call", headers, body, &r, error);
-    slist_wipe(&headers);
+    http_slist_wipe(&headers);
     if (ret < 0)
         goto out;
     if (r.status < 200 || r.status > 299) {
@@ -266,7 +187,7 @@ static int api_call(struct ovirt_api *api, enum method m, const char *path, cons
         }
     }
 out:
-    reply_wipe(&r);
+    http_reply_wipe(&r);
     return ret;
 }
 
@@ -288,7 +209,7 @@ int ovirt_api_delete(struct ovirt_api *api, const char *path, char **error)
 
 /* A form-encoded SSO request (token or logout): POST to ENGINE/SUFFIX. */
 static int sso_call(struct ovirt_api *api, const char *suffix, const char *what, const char *form,
-                    struct reply *r, char **error)
+                    struct http_reply *r, char **error)
 {
     _cleanup_free_ char *url = NULL;
     struct curl_slist *headers = NULL;
@@ -317,7 +238,7 @@ static int login(struct ovirt_api *api, const char *password, char **error)
     _cleanup_(curl_wipe_freep) char *pass = curl_easy_escape(api->curl, password, 0);
     _cleanup_erase_ char *form = NULL;
     _cleanup_free_ char *what = NULL;
-    struct reply r = { 0 };
+    struct http_reply r = { 0 };
 
     if (!user || !pass ||
         asprintf(&form, "grant_type=password&scope=ovirt-app-api&username=%s&password=%s", user, pass) < 0 ||
@@ -343,7 +264,7 @@ static int login(struct ovirt_api *api, const char *password, char **error)
     }
     json_object_put(o);
 out:
-    reply_wipe(&r);
+    http_reply_wipe(&r);
     return ret;
 }
 
@@ -352,13 +273,13 @@ static void logout(struct ovirt_api *api)
     _cleanup_(curl_wipe_freep) char *token = curl_easy_escape(api->curl, api->token, 0);
     _cleanup_erase_ char *form = NULL;
     _cleanup_free_ char *error = NULL;
-    struct reply r = { 0 };
+    struct http_reply r = { 0 };
 
     if (!token || asprintf(&form, "token=%s", token) < 0)
         return;
     if (sso_call(api, "services/sso-logout", "SSO logout", form, &r, &error) < 0)
         log_warning("Could not revoke the oVirt access token: %s", error ? error : "out of memory");
-    reply_wipe(&r);
+    http_reply_wipe(&r);
 }
 
 /* Split rhv_url into the user part (URL-decoded, NULL if none), the API base
@@ -439,11 +360,7 @@ int ovirt_api_open(const char *url, const char *username, const char *password,
     *out = NULL;
     if (!api)
         return -ENOMEM;
-    static bool initialized;
-    if (!initialized) {
-        curl_global_init(CURL_GLOBAL_DEFAULT);
-        initialized = true;
-    }
+    http_global_init();
     api->curl = curl_easy_init();
     api->insecure = insecure;
     set_timeouts(api);

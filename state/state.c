@@ -99,6 +99,7 @@ void state_free(struct conversion_state *s)
         free(s->disk_ids[i]);
     free(s->disk_ids);
     free(s->vm_id);
+    free(s->output_name);
     free(s->last_message);
     free(s->status);
     free(s->throttle_cpu);
@@ -132,6 +133,11 @@ void state_set_last_message(struct conversion_state *s, const char *msg, size_t 
 void state_set_status(struct conversion_state *s, const char *msg, size_t len)
 {
     set_string_bump(s, &s->status, msg, len);
+}
+
+void state_set_output_name(struct conversion_state *s, const char *name)
+{
+    set_string_bump(s, &s->output_name, name, strlen(name));
 }
 
 void state_set_vm_id(struct conversion_state *s, const char *id, size_t len)

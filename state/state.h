@@ -35,6 +35,7 @@ struct conversion_state {
     int return_code;
 
     char *vm_id;                       /* NULL = omitted */
+    char *output_name;                 /* EXT: the engine's -on name (pod mode), NULL = omitted */
     char *last_message;                /* NULL = omitted; type is always "error" */
     char *status;                      /* EXT: current stage phrase, NULL = omitted */
     char *throttle_cpu;                /* applied limit as text, NULL = null */
@@ -60,6 +61,7 @@ void state_set_disk_count(struct conversion_state *s, int count);
 void state_set_last_message(struct conversion_state *s, const char *msg, size_t len);
 void state_set_status(struct conversion_state *s, const char *msg, size_t len);
 void state_set_vm_id(struct conversion_state *s, const char *id, size_t len);
+void state_set_output_name(struct conversion_state *s, const char *name);
 void state_add_disk_id(struct conversion_state *s, const char *id, size_t len);
 void state_set_throttling(struct conversion_state *s, const char *cpu, const char *network);
 /* Progress of disk `index` (0-based), creating entries up to it when the

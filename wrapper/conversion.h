@@ -45,6 +45,7 @@ struct conversion {
     struct secret_files secrets;
     char *allocation;        /* resolved: cfg.allocation or the oVirt lookup; NULL = engine default */
     char *virtio_win;        /* resolved drivers ISO path; NULL = none */
+    char *output_name;       /* -on NAME the output chose; NULL = the input's default */
     char **capabilities;     /* `virt-v2v --machine-readable`, NULL-terminated; NULL = not asked */
     struct conversion_state state;
 };

@@ -79,6 +79,8 @@ static void state_changed(struct run *run)
 
     if (run->c->state.generation == run->written_generation)
         return;
+    if (run->c->output->progress)
+        run->c->output->progress(run->c, state_overall_progress(&run->c->state));
     sd_event_now(run->event, CLOCK_MONOTONIC, &now);
     if (now >= run->last_write_usec + STATE_WRITE_INTERVAL_USEC) {
         write_state_now(run);
@@ -92,9 +94,26 @@ static void state_changed(struct run *run)
     sd_event_source_set_enabled(run->write_timer, SD_EVENT_ONESHOT);
 }
 
+/* Pod mode: the engine's log is the container's log too. A closed stdout
+ * (EPIPE, SIGPIPE is ignored there) changes nothing. */
+static void copy_to_stdout(const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(STDOUT_FILENO, buf, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        buf += n;
+        len -= (size_t)n;
+    }
+}
+
 static void feed_v2v_log(void *userdata, const char *buf, size_t len)
 {
     struct run *run = userdata;
+    if (run->c->output->engine_log_to_stdout)
+        copy_to_stdout(buf, len);
     engine_parser_feed_v2v_log(run->parser, buf, len);
     state_changed(run);
 }
@@ -186,6 +205,23 @@ static void finish_message(struct run *run, int rc)
     state_set_last_message(s, msg, strlen(msg));
 }
 
+static void on_output_done(void *userdata)
+{
+    struct run *run = userdata;
+    log_debug("The %s output is done", run->c->output->name);
+    sd_event_exit(run->event, run->exit_status);
+}
+
+/* ADAPTER (pod mode): an output that ends asynchronously keeps the loop
+ * running until it is done; the others end it now. */
+static void finish_output_async(struct run *run, bool failed)
+{
+    if (run->c->output->finish_async)
+        run->c->output->finish_async(run->c, failed, on_output_done, run);
+    else
+        sd_event_exit(run->event, run->exit_status);
+}
+
 static void on_engine_exit(void *userdata, int rc)
 {
     struct run *run = userdata;
@@ -213,7 +249,7 @@ static void on_engine_exit(void *userdata, int rc)
     }
     run->kill_timer = sd_event_source_disable_unref(run->kill_timer);
     run->exit_status = failed ? 2 : 0;
-    sd_event_exit(run->event, run->exit_status);
+    finish_output_async(run, failed);
 }
 
 static int on_kill_timer(sd_event_source *s, uint64_t usec, void *userdata)
@@ -275,6 +311,8 @@ static int setup_loop(struct run *run)
         return -ENOMEM;
     if ((r = log_follower_new(run->event, run->c->paths.v2v_log, feed_v2v_log, run, &run->v2v_log)) < 0
         || (r = log_follower_new(run->event, run->c->paths.mr_log, feed_mr_log, run, &run->mr_log)) < 0)
+        return r;
+    if (run->c->output->start && (r = run->c->output->start(run->c, run->event)) < 0)
         return r;
     return 0;
 }
@@ -361,6 +399,8 @@ static void run_free(struct run *run)
     sd_event_source_disable_unref(run->sig_hup);
     if (run->runner)
         run->runner->free(run->runner);
+    if (c->output->stop)
+        c->output->stop(c);
     throttle_free(run->throttle);
     ssh_agent_stop(run->agent);
     conversion_secrets_remove(c);
@@ -414,6 +454,12 @@ int conversion_run(struct conversion *c)
             log_error("The event loop failed: %s", strerror(-r));
     } else {
         state_set_failed(&c->state);
+        if (run.event && c->output->finish_async) {
+            /* The engine never ran: the output still tells its world. */
+            write_state_now(&run);
+            finish_output_async(&run, true);
+            sd_event_loop(run.event);
+        }
     }
     run_free(&run);
     if (r < 0)

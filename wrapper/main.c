@@ -1,6 +1,7 @@
 /* virt-v2v-wrapper: one JSON document in, one JSON line out, then the
  * conversion runs as a daemon and reports through the state file. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +145,8 @@ static int prepare(struct conversion *c, char **error)
     }
     if (c->cfg.allocation && !(c->allocation = strdup(c->cfg.allocation)))
         return -ENOMEM;
+    if (c->output->needs_capabilities)
+        (void)engine_has_capability(c, "");  /* reads c->capabilities */
     if (c->output->prepare && (r = c->output->prepare(c, error)) < 0)
         return r;
     return resolve_drivers(c, error);
@@ -194,6 +197,7 @@ static void conversion_free(struct conversion *c)
     free(c->user_home);
     free(c->allocation);
     free(c->virtio_win);
+    free(c->output_name);
     for (size_t i = 0; c->capabilities && c->capabilities[i]; i++)
         free(c->capabilities[i]);
     free(c->capabilities);
@@ -231,9 +235,15 @@ int main(int argc, char **argv)
         return die(error);
     }
     log_start(&c);
+    if (!c.cfg.daemonize)
+        signal(SIGPIPE, SIG_IGN);     /* a closed stdout must not end a foreground conversion */
     if (print_paths(&c) < 0) {
-        conversion_files_remove_all(&c);
-        return die("cannot print the paths on stdout");
+        if (!c.cfg.daemonize) {
+            log_warning("Cannot print the paths on stdout: going on (the state file has everything)");
+        } else {
+            conversion_files_remove_all(&c);
+            return die("cannot print the paths on stdout");
+        }
     }
     if (c.cfg.daemonize) {
         if ((r = daemonize()) < 0) {
