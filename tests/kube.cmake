@@ -1,0 +1,5 @@
+# Kubernetes pod mode: the in-cluster API client against a protocol-faithful
+# test server (tests/kube-api-server.py), pod-mode runs with the fake engine,
+# the examples, and the real engine in a private mount namespace.
+v2vw_unit_test(test-kube tests/test-kube.c)
+v2vw_shell_test(kube-select tests/kube-select.sh)
