@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <json-c/json.h>
 
 #include "outputs/http.h"
@@ -37,11 +38,12 @@ static const char *const ours[] = {
 
 static void next(struct kube_annotations *a);
 
+/* The clock now, not the loop's wake-up time: the rate limit is real. */
 static uint64_t now_usec(struct kube_annotations *a)
 {
-    uint64_t now;
-    sd_event_now(a->event, CLOCK_MONOTONIC, &now);
-    return now;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
@@ -244,6 +246,7 @@ static void send_progress(struct kube_annotations *a)
         return;
     snprintf(text, sizeof text, "%d", a->want);
     add_string(ann, KUBE_ANN_PROGRESS, text);
+    log_debug("Kubernetes API: sending %s=%s", KUBE_ANN_PROGRESS, text);
     a->flying = a->want;
     send_patch(a, FLIGHT_PROGRESS, ann);
 }

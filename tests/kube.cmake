@@ -3,3 +3,5 @@
 # the examples, and the real engine in a private mount namespace.
 v2vw_unit_test(test-kube tests/test-kube.c)
 v2vw_shell_test(kube-select tests/kube-select.sh)
+v2vw_shell_test(kube-annotations tests/kube-annotations.sh)
+v2vw_shell_test(kube-failure tests/kube-failure.sh)
