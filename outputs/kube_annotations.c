@@ -288,7 +288,8 @@ static void add_metadata(struct kube_annotations *a, struct json_object *ann)
              "of a pod must fit %d bytes", len, keep, KUBE_ANNOTATIONS_BUDGET);
     log_warning("Kubernetes API: %s", note);
     add_string(ann, KUBE_ANN_TRUNCATED, note);
-    json_object_object_add(ann, KUBE_ANN_METADATA, json_object_new_string_len(a->metadata, (int)keep));
+    if (keep > 0)
+        json_object_object_add(ann, KUBE_ANN_METADATA, json_object_new_string_len(a->metadata, (int)keep));
 }
 
 static void send_final(struct kube_annotations *a)

@@ -26,7 +26,7 @@ after every change is written to the pod file.
 
 usage: kube-api-server.py --cert C --key K --token-file T --pod POD.json
          --namespace NS --name NAME --record R --pod-out OUT --port-file P
-         [--fail-patches 409,429,500]
+         [--fail-patches 409,429,500] [--grow-after-get BYTES]
 """
 import argparse
 import copy
@@ -213,7 +213,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return status(404, "NotFound", 'pods "%s" not found' % name,
                           {"name": name, "kind": "pods"})
         if method == "GET":
-            return 200, st.pod
+            pod = copy.deepcopy(st.pod)
+            if a.grow_after_get:
+                st.pod["metadata"].setdefault("annotations", {})["example.com/late"] = "z" * a.grow_after_get
+                a.grow_after_get = 0
+                st.write_pod()
+            return 200, pod
         if ctype not in PATCH_TYPES:
             return status(415, "UnsupportedMediaType",
                           "the body of the request was in an unknown format - accepted media types "
@@ -282,6 +287,8 @@ def main():
     for opt in ("cert", "key", "token-file", "pod", "namespace", "name", "record", "pod-out", "port-file"):
         p.add_argument("--" + opt, required=True)
     p.add_argument("--fail-patches", default="")
+    p.add_argument("--grow-after-get", type=int, default=0,
+                   help="after the first GET, someone else adds an annotation of this many bytes")
     args = p.parse_args()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.state = State(args)

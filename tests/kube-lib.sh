@@ -3,6 +3,7 @@
 # openssl, the service account directory a pod has, and the Kubernetes API
 # test server (tests/kube-api-server.py: a real API server cannot run here).
 # shellcheck shell=bash
+# KUBE_SERVER_ARGS: more options of the server (word-split).
 
 command -v openssl >/dev/null || skip "openssl is not installed (scripts/install-deps)"
 
@@ -56,13 +57,14 @@ kube_start_server() {
     python3 "$TESTS_DIR/kube-api-server.py" --cert "$SCRATCH/pki/server.crt" --key "$SCRATCH/pki/server.key" \
         --token-file "$SCRATCH/server-token" --pod "$SCRATCH/pod.json" --namespace "$KUBE_NS" \
         --name "$KUBE_POD" --record "$KUBE_RECORD" --pod-out "$KUBE_POD_OUT" --port-file "$port_file" \
-        --fail-patches "$faults" &
+        --fail-patches "$faults" ${KUBE_SERVER_ARGS:-} &
     KUBE_SERVER_PID=$!
     trap 'kill $KUBE_SERVER_PID 2>/dev/null' EXIT
     local i=0
     while [ ! -s "$port_file" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
     [ -s "$port_file" ] || { echo "FAIL: the API test server did not start" >&2; exit 1; }
     KUBE_PORT=$(cat "$port_file")
+    [ -z "${KUBERNETES_SERVICE_HOST:-}" ] || export KUBERNETES_SERVICE_PORT=$KUBE_PORT
     touch "$KUBE_RECORD"
 }
 
