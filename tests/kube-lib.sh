@@ -2,7 +2,8 @@
 # real-engine-lib.sh): a throwaway CA and server certificate made with
 # openssl, the service account directory a pod has, and the Kubernetes API
 # test server (tests/kube-api-server.py: a real API server cannot run here).
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2016
+# (SC2016: the jq programs are single-quoted on purpose.)
 # KUBE_SERVER_ARGS: more options of the server (word-split).
 
 command -v openssl >/dev/null || skip "openssl is not installed (scripts/install-deps)"
@@ -54,6 +55,7 @@ kube_start_server() {
     else cp "$KUBE_SA/token" "$SCRATCH/server-token"; fi
     [ -f "$SCRATCH/pod.json" ] || kube_pod_json > "$SCRATCH/pod.json"
     rm -f "$port_file" "$KUBE_RECORD"
+    # shellcheck disable=SC2086 # KUBE_SERVER_ARGS is split into words on purpose
     python3 "$TESTS_DIR/kube-api-server.py" --cert "$SCRATCH/pki/server.crt" --key "$SCRATCH/pki/server.key" \
         --token-file "$SCRATCH/server-token" --pod "$SCRATCH/pod.json" --namespace "$KUBE_NS" \
         --name "$KUBE_POD" --record "$KUBE_RECORD" --pod-out "$KUBE_POD_OUT" --port-file "$port_file" \
