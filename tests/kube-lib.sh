@@ -97,6 +97,7 @@ ann() { jq -r --arg k "$1" '.metadata.annotations[$k] // "null"' "$KUBE_POD_OUT"
 
 # Seconds between the progress updates the wrapper sent (from its log on stdout).
 progress_send_gaps() {
+    [ -f "$SCRATCH/stdout" ] || { echo '[]'; return; }
     grep -E '^[0-9-]+ [0-9:.]+:DEBUG: Kubernetes API: sending v2vConversionProgress=' "$SCRATCH/stdout" \
         | awk '{ split($2, t, ":"); print t[1] * 3600 + t[2] * 60 + t[3] }' \
         | jq -s -c '[range(1; length) as $i | .[$i] - .[$i - 1]]'
