@@ -61,7 +61,7 @@ kube_start_server() {
         --name "$KUBE_POD" --record "$KUBE_RECORD" --pod-out "$KUBE_POD_OUT" --port-file "$port_file" \
         --fail-patches "$faults" ${KUBE_SERVER_ARGS:-} &
     KUBE_SERVER_PID=$!
-    trap 'kill $KUBE_SERVER_PID 2>/dev/null' EXIT
+    trap 'kill $KUBE_SERVER_PID 2>/dev/null; ${KUBE_EXIT_HOOK:-:}' EXIT
     local i=0
     while [ ! -s "$port_file" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
     [ -s "$port_file" ] || { echo "FAIL: the API test server did not start" >&2; exit 1; }

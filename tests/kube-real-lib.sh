@@ -1,12 +1,12 @@
 # The real engine in pod mode (sourced by kube-real-*.sh): the pod's file
 # layout made real in a private mount namespace (unshare -m): /data (input
 # Secret at /data/input/conversion.json, a filesystem PVC at /data/vm/disk1)
-# and /var/run/secrets/kubernetes.io/serviceaccount are bind mounts of
-# scratch directories there, HOSTNAME names the pod, and the example
+# and /var/run/secrets/kubernetes.io/serviceaccount (on a private tmpfs /run)
+# are bind mounts of scratch directories there, HOSTNAME names the pod, and the example
 # entrypoint (examples/kubernetes/entrypoint.sh) runs the wrapper without
 # any of the wrapper's test knobs but the termination message path: /dev is
 # the host's, so /dev/termination-log is a scratch file.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2016
 # shellcheck source=tests/real-engine-lib.sh
 source "$TESTS_DIR/real-engine-lib.sh"
 # shellcheck source=tests/kube-lib.sh
@@ -15,22 +15,21 @@ need_root "a private mount namespace (unshare -m) with bind mounts over /data an
 command -v unshare >/dev/null || skip "unshare is not installed (util-linux)"
 
 SA_MOUNT=/var/run/secrets/kubernetes.io/serviceaccount
-made_dirs=()
-# mount_point DIR: make it exist on the host (only as an empty mount point;
-# removed again at the end when we made it).
-mount_point() {
-    local d=$1 top=$1
-    [ -d "$d" ] && return 0
-    while [ ! -d "$(dirname "$top")" ]; do top=$(dirname "$top"); done
-    mkdir -p "$d" && made_dirs+=("$top")
+# /data must exist on the host as a mount point: made here when missing
+# (an empty directory) and removed at the end. /var/run (= /run) gets a
+# private tmpfs in the namespace, so nothing is made under the host's /run.
+made_data=
+if [ ! -e /data ]; then
+    mkdir /data || { echo "FAIL: cannot make the mount point /data" >&2; exit 1; }
+    made_data=1
+fi
+cleanup_pod() {
+    [ -z "$made_data" ] || rmdir /data 2>/dev/null
+    [ -z "${KUBE_SERVER_PID:-}" ] || kill "$KUBE_SERVER_PID" 2>/dev/null
 }
-remove_mount_points() {
-    local d
-    for d in "${made_dirs[@]}"; do
-        # only empty directories: never anything someone put there meanwhile
-        find "$d" -depth -type d -empty -delete 2>/dev/null
-    done
-}
+KUBE_EXIT_HOOK=cleanup_pod
+trap cleanup_pod EXIT
+trap 'exit 1' INT TERM
 
 # run_pod INPUT_JSON: the example entrypoint in the namespace; sets RC,
 # $SCRATCH/stdout and $SCRATCH/stderr.
@@ -38,20 +37,20 @@ run_pod() {
     mkdir -p "$SCRATCH/data/input" "$SCRATCH/data/vm/disk1"
     printf '%s\n' "$1" > "$SCRATCH/data/input/conversion.json"
     chmod 0600 "$SCRATCH/data/input/conversion.json"
-    mount_point /data && mount_point "$SA_MOUNT" || { echo "FAIL: cannot make the mount points" >&2; exit 1; }
-    unset V2VW_KUBE_DATA_DIR V2VW_KUBE_SERVICEACCOUNT_DIR POD_NAME
+    unset V2VW_KUBE_DATA_DIR V2VW_KUBE_SERVICEACCOUNT_DIR POD_NAME XDG_RUNTIME_DIR
     export V2VW_KUBE_TERMINATION_LOG=$KUBE_TERMLOG
     export KUBERNETES_SERVICE_HOST=127.0.0.1 KUBERNETES_SERVICE_PORT=$KUBE_PORT
     HOSTNAME=$KUBE_POD V2V_WRAPPER=$WRAPPER unshare -m --propagation private sh -c '
         set -e
         mount --bind "$1/data" /data
+        mount -t tmpfs -o mode=0755 tmpfs /run
+        mkdir -p "$3"
         mount --bind "$2" "$3"
         mount -o remount,bind,ro "$3"
         export HOSTNAME
         exec "$4"' sh "$SCRATCH" "$KUBE_SA" "$SA_MOUNT" "$SRCDIR/examples/kubernetes/entrypoint.sh" \
         > "$SCRATCH/stdout" 2> "$SCRATCH/stderr"
     RC=$?
-    remove_mount_points
 }
 
 # The annotation sequence with the time of each change, for the notes.
