@@ -362,6 +362,7 @@ void kube_annotations_finish(struct kube_annotations *a, const struct kube_outco
     a->done_userdata = userdata;
     a->final_seconds = final_seconds();
     a->deadline = now_usec(a) + (uint64_t)a->final_seconds * 1000000;
+    /* From the event loop, never from inside this call: done may follow. */
     sd_event_source_set_enabled(a->timer, SD_EVENT_OFF);
-    next(a);
+    arm(a, 1);
 }

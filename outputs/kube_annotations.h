@@ -43,8 +43,8 @@ void kube_annotations_free(struct kube_annotations *a);
 /* The overall percent now (0..100; fractions are dropped). */
 void kube_annotations_progress(struct kube_annotations *a, double percent);
 /* The final annotations: sent after any progress in flight, retried until
- * $V2VW_KUBE_FINAL_SECONDS; `done` is called once (from the event loop)
- * when they are stored or given up. */
+ * $V2VW_KUBE_FINAL_SECONDS; `done` is called once, from the event loop
+ * (never from inside this call), when they are stored or given up. */
 void kube_annotations_finish(struct kube_annotations *a, const struct kube_outcome *o,
                              void (*done)(void *userdata), void *userdata);
 
