@@ -12,8 +12,8 @@
 
 #include "state/engine_parser.h"
 #include "state/state.h"
-#include "wrapper/cleanup.h"
-#include "wrapper/log.h"
+#include "common/cleanup.h"
+#include "common/log.h"
 
 #define BUF_SIZE (1024 * 1024)
 #define CHUNK (64 * 1024)

@@ -18,7 +18,7 @@
 #include "throttle/nl_cleanup.h"
 #include "throttle/throttle_int.h"
 #include "throttle/throttle_watch.h"
-#include "wrapper/log.h"
+#include "common/log.h"
 
 #define CHANGES 100
 

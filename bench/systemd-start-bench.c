@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <systemd/sd-event.h>
 
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 #include "wrapper/runner.h"
 
 static double now_ms(void)

@@ -11,7 +11,7 @@
 
 #include "state/engine_parser.h"
 #include "state/state.h"
-#include "wrapper/log.h"
+#include "common/log.h"
 
 static const size_t chunk_sizes[8] = { 1, 2, 3, 7, 64, 1000, 4096, SIZE_MAX };
 

@@ -5,10 +5,12 @@ if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
 endif()
 
 set(_v2vw_fuzz_san -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
-# The library gets coverage instrumentation (without libFuzzer's main), so
+# The rooms' libraries get coverage instrumentation (without libFuzzer's main), so
 # the fuzzers see into the rooms' code; everything linking it gets ASan+UBSan.
-target_compile_options(v2vw PRIVATE -fsanitize=fuzzer-no-link ${_v2vw_fuzz_san})
-target_link_options(v2vw INTERFACE -fsanitize=address,undefined)
+foreach(room common state throttle luks outputs wrapper)
+  target_compile_options(v2vw-${room} PRIVATE -fsanitize=fuzzer-no-link ${_v2vw_fuzz_san})
+  target_link_options(v2vw-${room} INTERFACE -fsanitize=address,undefined)
+endforeach()
 
 function(v2vw_luks_fuzz_target name)
   add_executable(${name} ${ARGN})

@@ -1,5 +1,4 @@
-# Sources of luks/ (append to WRAPPER_SOURCES)
-list(APPEND WRAPPER_SOURCES
+# Sources of luks/: the LUKS keys vault.
+list(APPEND V2VW_LUKS_SOURCES
   luks/vault.c
-  luks/luks_secrets.c
 )

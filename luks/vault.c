@@ -20,9 +20,11 @@
 #include <json-c/printbuf.h>
 
 #include "luks/vault.h"
-#include "wrapper/cleanup.h"
-#include "wrapper/error.h"
-#include "wrapper/log.h"
+#include "common/cleanup.h"
+#include "common/error.h"
+#include "common/io.h"
+#include "common/secret.h"
+#include "common/log.h"
 
 #define VAULT_MAX_DEVICE 32        /* "/dev/sd" + letters + digits */
 #define SHOWN_MAX 64               /* bytes of a name shown in an error */
@@ -65,7 +67,7 @@ void vault_entries_free(struct vault_entry *entries, size_t n)
         return;
     for (size_t i = 0; i < n; i++) {
         free(entries[i].device);
-        erase_and_freep(&entries[i].key);
+        secret_free(entries[i].key);
     }
     free(entries);
 }
@@ -175,10 +177,8 @@ static void wipe_tree(struct json_object *root)
         size_t len = json_object_array_length(list);
         for (size_t i = 0; i < len; i++) {
             struct json_object *key;
-            if (json_object_object_get_ex(json_object_array_get_idx(list, i), "key", &key) &&
-                json_object_is_type(key, json_type_string))
-                explicit_bzero((char *)json_object_get_string(key),
-                               (size_t)json_object_get_string_len(key));
+            if (json_object_object_get_ex(json_object_array_get_idx(list, i), "key", &key))
+                secret_json_erase(key);
         }
     }
 }
@@ -266,19 +266,6 @@ int vault_parse(const char *buf, size_t len, const char *vm_name, const char *pa
 
 /* --- the file ------------------------------------------------------------ */
 
-struct secret_buf {
-    char *p;
-    size_t size;
-};
-
-static void secret_buf_free(struct secret_buf *b)
-{
-    if (b->p) {
-        explicit_bzero(b->p, b->size);
-        free(b->p);
-    }
-}
-
 static const char *file_type(mode_t mode)
 {
     if (S_ISDIR(mode))
@@ -328,20 +315,12 @@ static int read_file(int fd, const char *path, size_t size, struct secret_buf *b
     b->p = malloc(b->size);
     if (!b->p)
         return error_set(error, -ENOMEM, "LUKS keys vault %s: out of memory", path);
-    *len = 0;
-    for (;;) {
-        ssize_t k = read(fd, b->p + *len, b->size - *len);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0)
-            return error_set(error, -errno, "LUKS keys vault %s cannot be read: %s", path,
-                        strerror(errno));
-        if (k == 0)
-            return 0;
-        *len += (size_t)k;
-        if (*len > size)
-            return error_set(error, -EAGAIN, "LUKS keys vault %s changed while it was read", path);
-    }
+    int r = read_all(fd, b->p, b->size, len);
+    if (r < 0)
+        return error_set(error, r, "LUKS keys vault %s cannot be read: %s", path, strerror(-r));
+    if (*len > size)
+        return error_set(error, -EAGAIN, "LUKS keys vault %s changed while it was read", path);
+    return 0;
 }
 
 int vault_load(const char *path, bool path_was_given, const char *vm_name,

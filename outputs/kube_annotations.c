@@ -8,8 +8,8 @@
 
 #include "outputs/http.h"
 #include "outputs/kube_annotations.h"
-#include "wrapper/cleanup.h"
-#include "wrapper/log.h"
+#include "common/cleanup.h"
+#include "common/log.h"
 
 enum flight { FLIGHT_NONE, FLIGHT_PROGRESS, FLIGHT_GET, FLIGHT_FINAL };
 

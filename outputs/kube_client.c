@@ -6,8 +6,8 @@
 
 #include "outputs/http.h"
 #include "outputs/kube_client.h"
-#include "wrapper/cleanup.h"
-#include "wrapper/log.h"
+#include "common/cleanup.h"
+#include "common/log.h"
 
 struct watch {                    /* one socket curl wants watched */
     struct kube_client *k;

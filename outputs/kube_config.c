@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "outputs/kube_config.h"
-#include "wrapper/cleanup.h"
-#include "wrapper/error.h"
+#include "common/cleanup.h"
+#include "common/error.h"
 
 static const char *sa_dir(void)
 {

@@ -1,8 +1,7 @@
 /* Kubernetes pod output (`"daemonize": false` and no other output key):
  * virt-v2v -o json (1.x) or -o kubevirt (2.x) into /data/vm, the disks at
  * /data/vm/diskN/disk.img, progress and the result as annotations on the
- * pod, the error also in the termination message. One conversion per
- * process: the pod's run-time parts live in this file. */
+ * pod, the error also in the termination message. */
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -11,22 +10,27 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <systemd/sd-event.h>
 
 #include "outputs/kube_annotations.h"
 #include "outputs/kube_name.h"
 #include "outputs/kubevirt.h"
 #include "outputs/output.h"
-#include "wrapper/cleanup.h"
-#include "wrapper/error.h"
-#include "wrapper/log.h"
+#include "common/cleanup.h"
+#include "common/error.h"
+#include "common/log.h"
 
-static struct pod {
+struct pod {                            /* the plan's priv */
     enum kube_engine_mode mode;
     char *vm_dir;                       /* DATA/vm */
-    char *name;                         /* -on NAME (kubevirt mode) */
+    const char *name;                   /* -on NAME (kubevirt mode): the plan's output_name */
     size_t n_links;                     /* NAME-sdX -> diskN/disk.img made before the engine */
+    sd_event *event;
     struct kube_annotations *annotations;
-} pod;
+    sd_event_source *defer;             /* done without annotations, from the loop */
+    output_done_fn done;
+    void *done_userdata;
+};
 
 enum kube_engine_mode kube_engine_mode(char *const *capabilities)
 {
@@ -55,56 +59,72 @@ static const char *data_dir(void)
     return d && *d ? d : KUBE_DATA_DIR;
 }
 
-static int kubevirt_prepare(struct conversion *c, char **error)
+static void pod_free(void *priv)
 {
+    struct pod *pod = priv;
+    if (!pod)
+        return;
+    kube_annotations_free(pod->annotations);
+    sd_event_source_disable_unref(pod->defer);
+    sd_event_unref(pod->event);
+    free(pod->vm_dir);
+    free(pod);
+}
+
+static int kubevirt_prepare(const struct output_input *in, struct output_plan *plan, char **error)
+{
+    struct pod *pod = calloc(1, sizeof *pod);
     struct stat st;
 
-    free(pod.vm_dir);
-    if (asprintf(&pod.vm_dir, "%s/vm", data_dir()) < 0)
+    if (!pod)
         return -ENOMEM;
-    if (stat(pod.vm_dir, &st) < 0 || !S_ISDIR(st.st_mode))
+    plan->priv = pod;
+    plan->priv_free = pod_free;
+    if (asprintf(&pod->vm_dir, "%s/vm", data_dir()) < 0)
+        return -ENOMEM;
+    if (stat(pod->vm_dir, &st) < 0 || !S_ISDIR(st.st_mode))
         return error_set(error, -ENOTDIR, "\"daemonize\": false (Kubernetes pod mode): %s is not a directory",
-                         pod.vm_dir);
-    pod.mode = kube_engine_mode(c->capabilities);
-    if (pod.mode == KUBE_ENGINE_NONE)
+                         pod->vm_dir);
+    pod->mode = kube_engine_mode(in->capabilities);
+    if (pod->mode == KUBE_ENGINE_NONE)
         return error_set(error, -EOPNOTSUPP, "\"daemonize\": false (Kubernetes pod mode): the engine has "
                          "neither output:json nor output:kubevirt");
-    if (pod.mode == KUBE_ENGINE_KUBEVIRT) {
-        free(c->output_name);
-        if (!(c->output_name = kube_name_from_vm(c->cfg.vm_name)))
-            return -ENOMEM;
-    }
+    if (pod->mode == KUBE_ENGINE_KUBEVIRT && !(plan->output_name = kube_name_from_vm(in->vm_name)))
+        return -ENOMEM;
+    pod->name = plan->output_name;
     return 0;
 }
 
-static int kubevirt_append_args(const struct conversion *c, struct strv *argv, char **error)
+static int kubevirt_append_args(const struct output_input *in, const struct output_plan *plan,
+                                struct strv *argv, char **error)
 {
+    const struct pod *pod = plan->priv;
     int r;
-    if (pod.mode == KUBE_ENGINE_JSON)
-        r = strv_push_all(argv, "-o", "json", "-os", pod.vm_dir,
+    if (pod->mode == KUBE_ENGINE_JSON)
+        r = strv_push_all(argv, "-o", "json", "-os", pod->vm_dir,
                           "-oo", "json-disks-pattern=disk%{DiskNo}/disk.img", NULL);
     else
-        r = strv_push_all(argv, "-o", "kubevirt", "-os", pod.vm_dir, "-on", c->output_name, NULL);
-    return r < 0 ? r : output_append_format(c, argv);
+        r = strv_push_all(argv, "-o", "kubevirt", "-os", pod->vm_dir, "-on", plan->output_name, NULL);
+    return r < 0 ? r : output_append_format(in, plan, argv);
 }
 
 /* DATA/vm/NAME-sdX, the file -o kubevirt writes for disk `index`. */
-static char *engine_disk(size_t index)
+static char *engine_disk(const struct pod *pod, size_t index)
 {
     char letters[8], *path;
     kube_drive_letters(index, letters);
-    return asprintf(&path, "%s/%s-sd%s", pod.vm_dir, pod.name, letters) < 0 ? NULL : path;
+    return asprintf(&path, "%s/%s-sd%s", pod->vm_dir, pod->name, letters) < 0 ? NULL : path;
 }
 
 /* -o kubevirt writes NAME-sdX beside the metadata; where DATA/vm/diskN
  * exists (a PVC, or a block device the entrypoint linked there), the
  * engine writes through a link straight into diskN/disk.img. */
-static void link_disks(void)
+static void link_disks(struct pod *pod)
 {
     for (size_t i = 0;; i++) {
-        _cleanup_free_ char *dir = NULL, *link = engine_disk(i), *target = NULL;
+        _cleanup_free_ char *dir = NULL, *link = engine_disk(pod, i), *target = NULL;
         struct stat st;
-        if (!link || asprintf(&dir, "%s/disk%zu", pod.vm_dir, i + 1) < 0
+        if (!link || asprintf(&dir, "%s/disk%zu", pod->vm_dir, i + 1) < 0
             || asprintf(&target, "disk%zu/disk.img", i + 1) < 0 || stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
             return;
         if (unlink(link) < 0 && errno != ENOENT)
@@ -113,22 +133,22 @@ static void link_disks(void)
             log_warning("Cannot link %s to %s: %s", link, target, strerror(errno));
             return;
         }
-        pod.n_links = i + 1;
+        pod->n_links = i + 1;
     }
 }
 
 /* After the engine: our links go; disks written beside them move into
  * diskN/disk.img (or are linked there when that is another file system). */
-static void place_disks(bool failed)
+static void place_disks(const struct pod *pod, bool failed)
 {
     for (size_t i = 0;; i++) {
-        _cleanup_free_ char *disk = engine_disk(i), *dir = NULL, *dest = NULL;
+        _cleanup_free_ char *disk = engine_disk(pod, i), *dir = NULL, *dest = NULL;
         struct stat st;
         if (!disk || lstat(disk, &st) < 0)
             return;
-        if (asprintf(&dir, "%s/disk%zu", pod.vm_dir, i + 1) < 0 || asprintf(&dest, "%s/disk.img", dir) < 0)
+        if (asprintf(&dir, "%s/disk%zu", pod->vm_dir, i + 1) < 0 || asprintf(&dest, "%s/disk.img", dir) < 0)
             return;
-        if (S_ISLNK(st.st_mode) && i < pod.n_links) {
+        if (S_ISLNK(st.st_mode) && i < pod->n_links) {
             unlink(disk);
             if (!failed)
                 log_info("Disk %zu is at %s", i + 1, dest);
@@ -148,32 +168,32 @@ static void place_disks(bool failed)
     }
 }
 
-static int kubevirt_start(struct conversion *c, sd_event *event)
+static int kubevirt_preflight(const struct output_input *in, struct output_plan *plan, sd_event *event)
 {
+    struct pod *pod = plan->priv;
     struct kube_config cfg;
     _cleanup_free_ char *error = NULL;
 
-    pod.name = c->output_name;
-    if (pod.name)
-        state_set_output_name(&c->state, pod.name);
-    if (pod.mode == KUBE_ENGINE_KUBEVIRT)
-        link_disks();
+    pod->event = sd_event_ref(event);
+    if (pod->mode == KUBE_ENGINE_KUBEVIRT)
+        link_disks(pod);
     int r = kube_config_in_cluster(&cfg, &error);
     if (r < 0) {
         log_warning("No Kubernetes API: %s; the pod gets no annotations", error ? error : strerror(-r));
         return 0;
     }
-    r = kube_annotations_new(event, &cfg, &pod.annotations);
+    r = kube_annotations_new(event, &cfg, &pod->annotations);
     kube_config_free(&cfg);
     if (r < 0)
         log_warning("Cannot set up the Kubernetes API client: %s", strerror(-r));
     return 0;
 }
 
-static void kubevirt_progress(struct conversion *c, double percent)
+static void kubevirt_progress(struct output_plan *plan, const struct output_progress *p)
 {
-    if (pod.annotations)
-        kube_annotations_progress(pod.annotations, percent);
+    struct pod *pod = plan->priv;
+    if (pod->annotations)
+        kube_annotations_progress(pod->annotations, p->percent);
 }
 
 static char *read_text(const char *path, size_t max)
@@ -190,17 +210,17 @@ static char *read_text(const char *path, size_t max)
 }
 
 /* -o kubevirt: NAME.yaml; -o json: the one .json file the engine wrote. */
-static char *metadata_path(void)
+static char *metadata_path(const struct pod *pod)
 {
     char *path = NULL;
-    if (pod.mode == KUBE_ENGINE_KUBEVIRT)
-        return asprintf(&path, "%s/%s.yaml", pod.vm_dir, pod.name) < 0 ? NULL : path;
+    if (pod->mode == KUBE_ENGINE_KUBEVIRT)
+        return asprintf(&path, "%s/%s.yaml", pod->vm_dir, pod->name) < 0 ? NULL : path;
     _cleanup_free_ char *pattern = NULL;
     glob_t g;
-    if (asprintf(&pattern, "%s/*.json", pod.vm_dir) < 0 || glob(pattern, 0, NULL, &g) != 0)
+    if (asprintf(&pattern, "%s/*.json", pod->vm_dir) < 0 || glob(pattern, 0, NULL, &g) != 0)
         return NULL;
     if (g.gl_pathc != 1)
-        log_warning("%zu .json files in %s: cannot tell which is the metadata", g.gl_pathc, pod.vm_dir);
+        log_warning("%zu .json files in %s: cannot tell which is the metadata", g.gl_pathc, pod->vm_dir);
     else
         path = strdup(g.gl_pathv[0]);
     globfree(&g);
@@ -223,34 +243,46 @@ static void write_termination_message(const char *msg)
         close(fd);
 }
 
-static void kubevirt_finish_async(struct conversion *c, bool failed, void (*done)(void *), void *userdata)
+static void on_annotations_done(void *userdata)
 {
-    _cleanup_free_ char *path = NULL, *metadata = NULL;
-    const char *error = c->state.last_message ? c->state.last_message : "the conversion failed";
-
-    if (pod.mode == KUBE_ENGINE_KUBEVIRT)
-        place_disks(failed);
-    if (failed) {
-        write_termination_message(error);
-    } else if (!(path = metadata_path()) || !(metadata = read_text(path, KUBE_METADATA_MAX))) {
-        log_error("Cannot read the conversion's metadata %s", path ? path : "(not found)");
-    }
-    if (!pod.annotations) {
-        done(userdata);
-        return;
-    }
-    struct kube_outcome o = {
-        .failed = failed, .error = error, .metadata = metadata,
-        .format = pod.mode == KUBE_ENGINE_JSON ? "json" : "kubevirt-yaml",
-    };
-    kube_annotations_finish(pod.annotations, &o, done, userdata);
+    struct pod *pod = userdata;
+    pod->done(pod->done_userdata, 0);
 }
 
-static void kubevirt_stop(struct conversion *c)
+static int on_defer(sd_event_source *s, void *userdata)
 {
-    kube_annotations_free(pod.annotations);
-    free(pod.vm_dir);
-    pod = (struct pod){ 0 };
+    struct pod *pod = userdata;
+    pod->defer = sd_event_source_disable_unref(pod->defer);
+    pod->done(pod->done_userdata, 0);
+    return 0;
+}
+
+static int kubevirt_finish_async(const struct output_input *in, struct output_plan *plan, bool failed,
+                                 const char *last_message, output_done_fn done, void *userdata)
+{
+    struct pod *pod = plan->priv;
+    _cleanup_free_ char *path = NULL, *metadata = NULL;
+    const char *error = last_message ? last_message : "the conversion failed";
+
+    if (pod->mode == KUBE_ENGINE_KUBEVIRT)
+        place_disks(pod, failed);
+    if (failed) {
+        write_termination_message(error);
+    } else if (!(path = metadata_path(pod)) || !(metadata = read_text(path, KUBE_METADATA_MAX))) {
+        log_error("Cannot read the conversion's metadata %s", path ? path : "(not found)");
+    }
+    pod->done = done;
+    pod->done_userdata = userdata;
+    if (!pod->event)
+        return -ENOSYS;                 /* no event loop ran: nothing asynchronous */
+    if (!pod->annotations)
+        return sd_event_add_defer(pod->event, &pod->defer, on_defer, pod);
+    struct kube_outcome o = {
+        .failed = failed, .error = error, .metadata = metadata,
+        .format = pod->mode == KUBE_ENGINE_JSON ? "json" : "kubevirt-yaml",
+    };
+    kube_annotations_finish(pod->annotations, &o, on_annotations_done, pod);
+    return 0;
 }
 
 const struct output_ops output_kubevirt = {
@@ -263,8 +295,7 @@ const struct output_ops output_kubevirt = {
     .needs_capabilities = true,
     .prepare = kubevirt_prepare,
     .append_args = kubevirt_append_args,
-    .start = kubevirt_start,
+    .preflight = kubevirt_preflight,
     .progress = kubevirt_progress,
     .finish_async = kubevirt_finish_async,
-    .stop = kubevirt_stop,
 };

@@ -7,7 +7,7 @@
 #include <libvirt/virterror.h>
 
 #include "outputs/output.h"
-#include "wrapper/error.h"
+#include "common/error.h"
 
 #define LIBVIRT_DEFAULT_URI "qemu:///system"
 
@@ -45,21 +45,22 @@ static int pool_check(const char *uri, const char *name, char **error)
     return r;
 }
 
-static int libvirt_prepare(struct conversion *c, char **error)
+static int libvirt_prepare(const struct output_input *in, struct output_plan *plan, char **error)
 {
     virSetErrorFunc(NULL, silence);
-    return pool_check(c->cfg.libvirt_uri ? c->cfg.libvirt_uri : LIBVIRT_DEFAULT_URI,
-                      c->cfg.libvirt_pool, error);
+    return pool_check(in->libvirt_uri ? in->libvirt_uri : LIBVIRT_DEFAULT_URI,
+                      in->libvirt_pool, error);
 }
 
-static int libvirt_append_args(const struct conversion *c, struct strv *argv, char **error)
+static int libvirt_append_args(const struct output_input *in, const struct output_plan *plan,
+                               struct strv *argv, char **error)
 {
     int r = strv_push_all(argv, "-o", "libvirt", NULL);
-    if (r >= 0 && c->cfg.libvirt_uri)
-        r = strv_push_all(argv, "-oc", c->cfg.libvirt_uri, NULL);
+    if (r >= 0 && in->libvirt_uri)
+        r = strv_push_all(argv, "-oc", in->libvirt_uri, NULL);
     if (r >= 0)
-        r = strv_push_all(argv, "-os", c->cfg.libvirt_pool, NULL);
-    return r < 0 ? r : output_append_format(c, argv);
+        r = strv_push_all(argv, "-os", in->libvirt_pool, NULL);
+    return r < 0 ? r : output_append_format(in, plan, argv);
 }
 
 const struct output_ops output_libvirt = {

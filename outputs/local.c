@@ -5,22 +5,23 @@
 #include <sys/stat.h>
 
 #include "outputs/output.h"
-#include "wrapper/error.h"
+#include "common/error.h"
 
-static int local_prepare(struct conversion *c, char **error)
+static int local_prepare(const struct output_input *in, struct output_plan *plan, char **error)
 {
     struct stat st;
-    if (stat(c->cfg.local_storage, &st) < 0 || !S_ISDIR(st.st_mode)) {
+    if (stat(in->local_storage, &st) < 0 || !S_ISDIR(st.st_mode)) {
         return error_set(error, -ENOTDIR, "\"local_storage\": %s is not a directory",
-                                          c->cfg.local_storage);
+                                          in->local_storage);
     }
     return 0;
 }
 
-static int local_append_args(const struct conversion *c, struct strv *argv, char **error)
+static int local_append_args(const struct output_input *in, const struct output_plan *plan,
+                             struct strv *argv, char **error)
 {
-    int r = strv_push_all(argv, "-o", "local", "-os", c->cfg.local_storage, NULL);
-    return r < 0 ? r : output_append_format(c, argv);
+    int r = strv_push_all(argv, "-o", "local", "-os", in->local_storage, NULL);
+    return r < 0 ? r : output_append_format(in, plan, argv);
 }
 
 const struct output_ops output_local = {

@@ -1,5 +1,11 @@
-#include <stddef.h>
+/* What every output shares: the lookup, the plan, -of/-oa. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cleanup.h"
 #include "outputs/output.h"
+#include "outputs/virtio_win.h"
 
 const struct output_ops *output_lookup(enum output_kind_id id)
 {
@@ -7,21 +13,49 @@ const struct output_ops *output_lookup(enum output_kind_id id)
         &output_rhv_upload, &output_export_domain, &output_local, &output_libvirt,
         &output_kubevirt,
     };
-    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+    for (size_t i = 0; i < ELEMENTSOF(all); i++)
         if (all[i]->id == id)
             return all[i];
     return NULL;
 }
 
-int output_append_format(const struct conversion *c, struct strv *argv)
+const char *output_kind_name(enum output_kind_id o)
 {
-    int r = strv_push(argv, "-of");
-    if (r >= 0)
-        r = strv_push(argv, c->cfg.output_format);
-    if (r >= 0 && c->allocation) {
-        r = strv_push(argv, "-oa");
-        if (r >= 0)
-            r = strv_push(argv, c->allocation);
-    }
+    static const char *const names[] = {
+        [OUTPUT_RHV_UPLOAD] = "rhv-upload", [OUTPUT_EXPORT_DOMAIN] = "export-domain",
+        [OUTPUT_OPENSTACK] = "openstack", [OUTPUT_KUBEVIRT] = "kubevirt",
+        [OUTPUT_LOCAL] = "local", [OUTPUT_LIBVIRT] = "libvirt",
+    };
+    return (size_t)o < ELEMENTSOF(names) ? names[o] : "?";
+}
+
+int output_plan_make(const struct output_ops *ops, const struct output_input *in,
+                     struct output_plan *plan, char **error)
+{
+    int r;
+
+    if (in->allocation && !(plan->allocation = strdup(in->allocation)))
+        return -ENOMEM;
+    if (ops->prepare && (r = ops->prepare(in, plan, error)) < 0)
+        return r;
+    return virtio_win_resolve(in, ops, plan, error);
+}
+
+void output_plan_free(struct output_plan *plan)
+{
+    free(plan->allocation);
+    free(plan->virtio_win);
+    free(plan->output_name);
+    if (plan->priv_free)
+        plan->priv_free(plan->priv);
+    *plan = (struct output_plan){ 0 };
+}
+
+int output_append_format(const struct output_input *in, const struct output_plan *plan,
+                         struct strv *argv)
+{
+    int r = strv_push_all(argv, "-of", in->output_format, NULL);
+    if (r >= 0 && plan->allocation)
+        r = strv_push_all(argv, "-oa", plan->allocation, NULL);
     return r;
 }

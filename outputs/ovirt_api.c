@@ -9,9 +9,9 @@
 
 #include "outputs/http.h"
 #include "outputs/ovirt_api.h"
-#include "wrapper/cleanup.h"
-#include "wrapper/error.h"
-#include "wrapper/log.h"
+#include "common/cleanup.h"
+#include "common/error.h"
+#include "common/log.h"
 
 
 struct ovirt_api {
@@ -32,18 +32,6 @@ static void curl_wipe_freep(char **s)
         explicit_bzero(*s, strlen(*s));
         curl_free(*s);
     }
-}
-
-static void set_error(char **error, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_error(char **error, const char *fmt, ...)
-{
-    va_list ap;
-    if (!error)
-        return;
-    free(*error);
-    va_start(ap, fmt);
-    error_setv(error, 0, fmt, ap);
-    va_end(ap);
 }
 
 static const char *json_str(struct json_object *o, const char *key)
@@ -120,7 +108,7 @@ static int perform(struct ovirt_api *api, enum method m, const char *url, const 
     if (rc != CURLE_OK) {
         log_debug("oVirt API: %s %s: %s (%.1f ms)", method_names[m], url,
                   api->errbuf[0] ? api->errbuf : curl_easy_strerror(rc), usec / 1000.0);
-        set_error(error, "oVirt %s (%s %s) failed: %s", what, method_names[m], url,
+        error_set(error, 0, "oVirt %s (%s %s) failed: %s", what, method_names[m], url,
                   api->errbuf[0] ? api->errbuf : curl_easy_strerror(rc));
         return rc == CURLE_OPERATION_TIMEDOUT ? -ETIMEDOUT : -EIO;
     }
@@ -133,7 +121,7 @@ static int status_error(const char *what, enum method m, const char *url, const 
                         char **error)
 {
     _cleanup_free_ char *fault = fault_text(r);
-    set_error(error, "oVirt %s (%s %s) failed with HTTP %ld%s%s", what, method_names[m], url,
+    error_set(error, 0, "oVirt %s (%s %s) failed with HTTP %ld%s%s", what, method_names[m], url,
               r->status, fault ? ": " : "", fault ? fault : "");
     switch (r->status) {
     case 404: return -ENOENT;
@@ -181,7 +169,7 @@ static int api_call(struct ovirt_api *api, enum method m, const char *path, cons
     if (out && r.len > 0) {
         *out = json_tokener_parse(r.data);
         if (!*out) {
-            set_error(error, "oVirt API call (%s %s) returned HTTP %ld with a body that is not JSON",
+            error_set(error, 0, "oVirt API call (%s %s) returned HTTP %ld with a body that is not JSON",
                       method_names[m], url, r.status);
             ret = -EBADMSG;
         }
@@ -254,7 +242,7 @@ static int login(struct ovirt_api *api, const char *password, char **error)
     const char *token = json_str(o, "access_token");
     if (json_str(o, "error") || !token || !*token) {
         _cleanup_free_ char *fault = fault_text(&r);
-        set_error(error, "oVirt %s (POST %s/sso/oauth/token) returned no access token%s%s", what,
+        error_set(error, 0, "oVirt %s (POST %s/sso/oauth/token) returned no access token%s%s", what,
                   api->engine, fault ? ": " : "", fault ? fault : "");
         ret = -EACCES;
     } else {
@@ -288,7 +276,7 @@ static int parse_url(struct ovirt_api *api, const char *url, char **user, char *
 {
     const char *sep = strstr(url, "://");
     if (!sep || (size_t)(sep - url) != 5 || strncasecmp(url, "https", 5) != 0) {
-        set_error(error, "The oVirt URL must start with https://");
+        error_set(error, 0, "The oVirt URL must start with https://");
         return -EINVAL;
     }
     const char *auth = sep + 3;
@@ -317,7 +305,7 @@ static int parse_url(struct ovirt_api *api, const char *url, char **user, char *
     if (hostport_len == 0 ||
         asprintf(&api->base, "https://%.*s%.*s", hostport_len, hostport, (int)path_len, path) < 0 ||
         asprintf(&api->engine, "https://%.*s/ovirt-engine", hostport_len, hostport) < 0) {
-        set_error(error, "The oVirt URL has no host name");
+        error_set(error, 0, "The oVirt URL has no host name");
         return -EINVAL;
     }
     CURLU *u = curl_url();
@@ -326,7 +314,7 @@ static int parse_url(struct ovirt_api *api, const char *url, char **user, char *
     CURLUcode uc = curl_url_set(u, CURLUPART_URL, api->base, 0);
     curl_url_cleanup(u);
     if (uc != CURLUE_OK) {
-        set_error(error, "The oVirt URL %s is not valid: %s", api->base, curl_url_strerror(uc));
+        error_set(error, 0, "The oVirt URL %s is not valid: %s", api->base, curl_url_strerror(uc));
         return -EINVAL;
     }
     return 0;

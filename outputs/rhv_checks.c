@@ -9,7 +9,7 @@
 #include "outputs/checks.h"
 #include "outputs/rpmvercmp.h"
 #include "outputs/virtio_win.h"
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 
 extern char **environ;
 

@@ -10,10 +10,10 @@
 #include "outputs/output.h"
 #include "outputs/ovirt_api.h"
 #include "outputs/rhv_upload.h"
-#include "outputs/virtio_win.h"
-#include "wrapper/cleanup.h"
-#include "wrapper/error.h"
-#include "wrapper/log.h"
+#include "common/cleanup.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "common/secret.h"
 
 const char *rhv_allocation_for_storage_type(const char *type)
 {
@@ -24,9 +24,9 @@ const char *rhv_allocation_for_storage_type(const char *type)
     return "sparse";
 }
 
-static const char *cafile(const struct conversion *c)
+static const char *cafile(const struct output_input *in)
 {
-    return c->cfg.rhv_cafile ? c->cfg.rhv_cafile : OVIRT_DEFAULT_CAFILE;
+    return in->rhv_cafile ? in->rhv_cafile : OVIRT_DEFAULT_CAFILE;
 }
 
 static const char *domain_type(struct json_object *domain)
@@ -38,14 +38,14 @@ static const char *domain_type(struct json_object *domain)
     return NULL;
 }
 
-static int lookup_allocation(struct conversion *c, char **error)
+static int lookup_allocation(const struct output_input *in, struct output_plan *plan, char **error)
 {
     _cleanup_ovirt_api_ struct ovirt_api *api = NULL;
     _cleanup_json_ struct json_object *domains = NULL;
-    const char *name = c->cfg.rhv_storage;
+    const char *name = in->rhv_storage;
 
-    int r = ovirt_api_open(c->cfg.rhv_url, NULL, c->cfg.rhv_password, cafile(c),
-                           c->cfg.insecure_connection, &api, error);
+    int r = ovirt_api_open(in->rhv_url, NULL, in->rhv_password, cafile(in),
+                           in->insecure_connection, &api, error);
     if (r < 0)
         return r;
     r = ovirt_api_find_storage_domains(api, name, &domains, error);
@@ -59,41 +59,32 @@ static int lookup_allocation(struct conversion *c, char **error)
     const char *allocation = rhv_allocation_for_storage_type(type);
     log_info("Storage domain \"%s\" has type %s: allocation %s", name, type ? type : "(unknown)",
              allocation);
-    c->allocation = strdup(allocation);
-    return c->allocation ? 0 : -ENOMEM;
+    plan->allocation = strdup(allocation);
+    return plan->allocation ? 0 : -ENOMEM;
 }
 
-static int rhv_upload_prepare(struct conversion *c, char **error)
+/* The allocation, when the input gave none, from the storage domain. */
+static int rhv_upload_prepare(const struct output_input *in, struct output_plan *plan, char **error)
 {
-    free(c->allocation);
-    c->allocation = NULL;
-    if (c->cfg.allocation) {
-        c->allocation = strdup(c->cfg.allocation);
-        if (!c->allocation)
-            return -ENOMEM;
-    } else {
-        int r = lookup_allocation(c, error);
-        if (r < 0)
-            return r;
-    }
-    return virtio_win_resolve(c, error);
+    return plan->allocation ? 0 : lookup_allocation(in, plan, error);
 }
 
-static int rhv_upload_append_args(const struct conversion *c, struct strv *argv, char **error)
+static int rhv_upload_append_args(const struct output_input *in, const struct output_plan *plan,
+                                  struct strv *argv, char **error)
 {
     _cleanup_free_ char *ca = NULL, *cluster = NULL;
 
-    if (!c->secrets.rhv_password)
+    if (!in->password_file)
         return error_set(error, -EINVAL, "The oVirt password file was not created");
-    if (asprintf(&ca, "rhv-cafile=%s", cafile(c)) < 0
-        || asprintf(&cluster, "rhv-cluster=%s", c->cfg.rhv_cluster) < 0)
+    if (asprintf(&ca, "rhv-cafile=%s", cafile(in)) < 0
+        || asprintf(&cluster, "rhv-cluster=%s", in->rhv_cluster) < 0)
         return -ENOMEM;
-    int r = output_append_format(c, argv);
+    int r = output_append_format(in, plan, argv);
     if (r >= 0)
-        r = strv_push_all(argv, "-o", "rhv-upload", "-oc", c->cfg.rhv_url,
-                          "-os", c->cfg.rhv_storage, "-op", c->secrets.rhv_password,
+        r = strv_push_all(argv, "-o", "rhv-upload", "-oc", in->rhv_url,
+                          "-os", in->rhv_storage, "-op", in->password_file,
                           "-oo", ca, "-oo", cluster, "-oo", "rhv-direct",
-                          "-oo", c->cfg.insecure_connection ? "rhv-verifypeer=false" : "rhv-verifypeer=true",
+                          "-oo", in->insecure_connection ? "rhv-verifypeer=false" : "rhv-verifypeer=true",
                           NULL);
     return r;
 }
@@ -245,47 +236,45 @@ int rhv_cleanup_disks(struct ovirt_api *api, char *const *disk_ids, size_t n, lo
 }
 
 /* The password: from the configuration, else from its secret file. */
-static char *read_password(const struct conversion *c)
+static char *read_password(const struct output_input *in)
 {
-    if (c->cfg.rhv_password)
-        return strdup(c->cfg.rhv_password);
-    if (!c->secrets.rhv_password)
+    if (in->rhv_password)
+        return strdup(in->rhv_password);
+    if (!in->password_file)
         return NULL;
-    _cleanup_fclose_ FILE *f = fopen(c->secrets.rhv_password, "re");
-    char *buf = NULL;
-    size_t cap = 0;
-    if (!f || getdelim(&buf, &cap, '\0', f) < 0) {
-        if (buf)
-            explicit_bzero(buf, cap);
-        free(buf);
+    _cleanup_fclose_ FILE *f = fopen(in->password_file, "re");
+    struct secret_buf b = { 0 };
+    if (!f || getdelim(&b.p, &b.size, '\0', f) < 0) {
+        secret_buf_free(&b);
         return NULL;
     }
-    return buf;
+    return b.p;
 }
 
-static int rhv_upload_finish(struct conversion *c, bool failed)
+static int rhv_upload_finish(const struct output_input *in, const struct output_plan *plan,
+                             const struct output_engine_report *report, bool failed)
 {
     if (!failed) {
-        log_info("oVirt upload succeeded%s%s: nothing to clean up", c->state.vm_id ? ", VM id " : "",
-                 c->state.vm_id ? c->state.vm_id : "");
+        log_info("oVirt upload succeeded%s%s: nothing to clean up", report->vm_id ? ", VM id " : "",
+                 report->vm_id ? report->vm_id : "");
         return 0;
     }
-    if (c->state.n_disk_ids == 0) {
+    if (report->n_disk_ids == 0) {
         log_info("The failed oVirt upload created no disks: nothing to clean up");
         return 0;
     }
 
-    _cleanup_erase_ char *password = read_password(c);
+    _cleanup_erase_ char *password = read_password(in);
     _cleanup_ovirt_api_ struct ovirt_api *api = NULL;
     _cleanup_free_ char *error = NULL;
-    log_info("Cleaning up %zu disk(s) of the failed oVirt upload", c->state.n_disk_ids);
-    int r = ovirt_api_open(c->cfg.rhv_url, NULL, password, cafile(c), c->cfg.insecure_connection,
+    log_info("Cleaning up %zu disk(s) of the failed oVirt upload", report->n_disk_ids);
+    int r = ovirt_api_open(in->rhv_url, NULL, password, cafile(in), in->insecure_connection,
                            &api, &error);
     if (r < 0) {
         log_error("Cannot clean up the disks: %s", error ? error : strerror(-r));
         return r;
     }
-    r = rhv_cleanup_disks(api, c->state.disk_ids, c->state.n_disk_ids,
+    r = rhv_cleanup_disks(api, report->disk_ids, report->n_disk_ids,
                           env_ms("V2VW_OVIRT_CLEANUP_TIMEOUT", RHV_CLEANUP_TIMEOUT_MS),
                           env_ms("V2VW_OVIRT_POLL_INTERVAL", RHV_CLEANUP_POLL_MS));
     if (r == 0)
@@ -300,6 +289,7 @@ const struct output_ops output_rhv_upload = {
     .identity = IDENTITY_VDSM,
     .backend_direct = true,
     .default_bridge = true,
+    .iso_domain = true,
     .prepare = rhv_upload_prepare,
     .append_args = rhv_upload_append_args,
     .finish = rhv_upload_finish,

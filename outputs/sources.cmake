@@ -1,4 +1,5 @@
-list(APPEND WRAPPER_SOURCES
+# Sources of outputs/: one file per output kind, and their clients.
+list(APPEND V2VW_OUTPUTS_SOURCES
   outputs/output.c
   outputs/local.c
   outputs/libvirt.c

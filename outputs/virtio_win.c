@@ -8,9 +8,9 @@
 #include <sys/stat.h>
 
 #include "outputs/virtio_win.h"
-#include "wrapper/cleanup.h"
-#include "wrapper/log.h"
-#include "wrapper/error.h"
+#include "common/cleanup.h"
+#include "common/log.h"
+#include "common/error.h"
 
 #define MAX_DEPTH 8
 
@@ -192,7 +192,7 @@ int virtio_win_best(const char *dir, char **path)
     return 0;
 }
 
-static int resolve_named(struct conversion *c, const char *name, char **error)
+static int resolve_named(struct output_plan *plan, const char *name, char **error)
 {
     const char *root = vdsm_mounts_root();
     _cleanup_free_ char *dir = NULL;
@@ -217,11 +217,11 @@ static int resolve_named(struct conversion *c, const char *name, char **error)
         return error_set(error, -ENOENT, "virtio_win \"%s\" is not a file in the ISO domain %s",
                                          name, dir);
     }
-    c->virtio_win = TAKE_PTR(path);
+    plan->virtio_win = TAKE_PTR(path);
     return 0;
 }
 
-static int resolve_best(struct conversion *c)
+static int resolve_best(struct output_plan *plan)
 {
     const char *root = vdsm_mounts_root();
     _cleanup_free_ char *dir = NULL;
@@ -233,29 +233,51 @@ static int resolve_best(struct conversion *c)
         log_warning("No ISO domain under %s: drivers will not be installed", root);
         return 0;
     }
-    r = virtio_win_best(dir, &c->virtio_win);
+    r = virtio_win_best(dir, &plan->virtio_win);
     if (r < 0)
         return r;
-    if (c->virtio_win)
-        log_info("Using drivers ISO %s", c->virtio_win);
+    if (plan->virtio_win)
+        log_info("Using drivers ISO %s", plan->virtio_win);
     else
         log_warning("No guest tools ISO in the ISO domain %s: drivers will not be installed", dir);
     return 0;
 }
 
-int virtio_win_resolve(struct conversion *c, char **error)
+/* Outputs without an ISO domain take an absolute path only. */
+static int resolve_path_only(const struct output_input *in, const char *output,
+                             struct output_plan *plan, char **error)
 {
-    const char *v = c->cfg.virtio_win;
+    const char *iso = in->virtio_win;
 
-    free(c->virtio_win);
-    c->virtio_win = NULL;
+    if (!iso)
+        return 0;
+    if (iso[0] != '/') {
+        return error_set(error, -ENOENT, "\"virtio_win\": the file name \"%s\" is looked up in an "
+                                         "oVirt ISO domain, which the %s output does not have; "
+                                         "give an absolute path", iso, output);
+    }
+    if (!is_regular(iso))
+        return error_set(error, -ENOENT, "\"virtio_win\": %s is not a regular file", iso);
+    plan->virtio_win = strdup(iso);
+    return plan->virtio_win ? 0 : -ENOMEM;
+}
+
+int virtio_win_resolve(const struct output_input *in, const struct output_ops *ops,
+                       struct output_plan *plan, char **error)
+{
+    const char *v = in->virtio_win;
+
+    free(plan->virtio_win);
+    plan->virtio_win = NULL;
+    if (!ops->iso_domain)
+        return resolve_path_only(in, ops->name, plan, error);
     if (!v)
-        return c->cfg.install_drivers ? resolve_best(c) : 0;
+        return in->install_drivers ? resolve_best(plan) : 0;
     if (v[0] != '/')
-        return resolve_named(c, v, error);
+        return resolve_named(plan, v, error);
     if (!is_regular(v)) {
         return error_set(error, -ENOENT, "virtio_win \"%s\" is not a regular file", v);
     }
-    c->virtio_win = strdup(v);
-    return c->virtio_win ? 0 : -ENOMEM;
+    plan->virtio_win = strdup(v);
+    return plan->virtio_win ? 0 : -ENOMEM;
 }

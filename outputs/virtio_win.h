@@ -4,7 +4,7 @@
 #define V2VW_VIRTIO_WIN_H
 
 #include <stddef.h>
-#include "wrapper/conversion.h"
+#include "outputs/output.h"
 
 #define VDSM_MOUNTS "/rhev/data-center/mnt"
 #define ISO_DOMAIN_IMAGES "images/11111111-1111-1111-1111-111111111111"
@@ -26,8 +26,11 @@ int virtio_win_priority(const char *name, const char **ver, size_t *ver_len);
  * frees) or NULL when there is none; negative errno. */
 int virtio_win_best(const char *dir, char **path);
 
-/* Resolve c->cfg.virtio_win / install_drivers into c->virtio_win. Negative
- * errno and *error (one sentence) when a requested ISO cannot be used. */
-int virtio_win_resolve(struct conversion *c, char **error);
+/* Resolve in->virtio_win / install_drivers into plan->virtio_win: with an
+ * ISO domain (ops->iso_domain) an absolute path, a file name in the domain
+ * or the best ISO there; else an absolute path only. Negative errno and
+ * *error (one sentence) when a requested ISO cannot be used. */
+int virtio_win_resolve(const struct output_input *in, const struct output_ops *ops,
+                       struct output_plan *plan, char **error);
 
 #endif

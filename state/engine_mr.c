@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "state/engine_parser-internal.h"
-#include "wrapper/log.h"
+#include "common/log.h"
 
 static const char *get_string(struct json_object *o, const char *key, size_t *len)
 {

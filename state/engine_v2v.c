@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/utf8.h"
 #include "state/engine_parser-internal.h"
 
 #define LIT(s) (s), (sizeof(s) - 1)
@@ -106,24 +107,9 @@ static bool stage_line(struct engine_parser *p, const char *r, size_t n)
  * there is none. */
 static size_t glyph_len(const char *r, size_t n)
 {
-    unsigned char c = (unsigned char)r[0];
-    size_t g;
-    if (c < 0x80)
-        return is_digit((char)c) ? 0 : 1;
-    if (c >= 0xc2 && c <= 0xdf)
-        g = 2;
-    else if (c >= 0xe0 && c <= 0xef)
-        g = 3;
-    else if (c >= 0xf0 && c <= 0xf4)
-        g = 4;
-    else
-        return 0;
-    if (g > n)
-        return 0;
-    for (size_t i = 1; i < g; i++)
-        if (((unsigned char)r[i] & 0xc0) != 0x80)
-            return 0;
-    return g;
+    if ((unsigned char)r[0] < 0x80)
+        return is_digit(r[0]) ? 0 : 1;
+    return utf8_char_len(r, n);
 }
 
 /* nbdcopy --progress: "▐  25% [****------]" at the start of a record. */

@@ -1,6 +1,5 @@
-# Sources of state/ (append to WRAPPER_SOURCES)
-set(V2VW_STATE_SOURCES
-  state/utf8.c
+# Sources of state/: the state model, its file, the engine log parser.
+list(APPEND V2VW_STATE_SOURCES
   state/state.c
   state/state_json.c
   state/state_write.c
@@ -8,4 +7,3 @@ set(V2VW_STATE_SOURCES
   state/engine_v2v.c
   state/engine_mr.c
 )
-list(APPEND WRAPPER_SOURCES ${V2VW_STATE_SOURCES})

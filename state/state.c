@@ -7,7 +7,8 @@
 #include <string.h>
 
 #include "state/state.h"
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
+#include "common/utf8.h"
 
 static void bump(struct conversion_state *s)
 {

@@ -92,8 +92,4 @@ int state_write_atomic(const struct conversion_state *s, const char *path);
 /* The same for ready JSON text (a newline is appended). */
 int state_file_replace(const char *path, const char *text, size_t len);
 
-/* Turn arbitrary bytes into a bounded, valid UTF-8, NUL-terminated string
- * (invalid sequences and NULs become U+FFFD). Caller frees. */
-char *utf8_sanitize(const char *buf, size_t len, size_t max_bytes);
-
 #endif

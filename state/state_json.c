@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "state/state.h"
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 
 /* A JSON number with at most `decimals` decimals, trailing zeros dropped
  * but at least one kept: 25.0, 42.5, 10.42. */

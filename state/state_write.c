@@ -8,7 +8,8 @@
 #include <unistd.h>
 
 #include "state/state.h"
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
+#include "common/io.h"
 
 /* "DIR/NAME" -> "DIR/.NAME.XXXXXX" (mkostemp template). */
 static char *temp_template(const char *path)
@@ -22,23 +23,6 @@ static char *temp_template(const char *path)
     if (asprintf(&t, "%.*s.%s.XXXXXX", dirlen, path, name) < 0)
         return NULL;
     return t;
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -errno;
-        }
-        if (n == 0)
-            return -EIO;
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
 }
 
 /* Write, sync, chmod and close the temporary; negative errno. */

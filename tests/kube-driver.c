@@ -14,7 +14,7 @@
 #include <systemd/sd-event.h>
 
 #include "outputs/kube_annotations.h"
-#include "wrapper/log.h"
+#include "common/log.h"
 
 static uint64_t last_beat, max_gap;
 

@@ -16,8 +16,8 @@
 
 #include "outputs/output.h"
 #include "outputs/ovirt_api.h"
-#include "wrapper/cleanup.h"
-#include "wrapper/log.h"
+#include "common/cleanup.h"
+#include "common/log.h"
 
 static double now(void)
 {
@@ -26,43 +26,42 @@ static double now(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void setup(struct conversion *c, const char *url)
+static void setup(struct output_input *in, const char *url)
 {
-    memset(c, 0, sizeof *c);
-    c->cfg.rhv_url = (char *)url;
-    c->cfg.rhv_password = getenv("OVIRT_PASSWORD");
-    c->cfg.rhv_cafile = getenv("OVIRT_CAFILE");
-    c->cfg.insecure_connection = getenv("OVIRT_INSECURE") && !strcmp(getenv("OVIRT_INSECURE"), "1");
-    c->cfg.rhv_cluster = "Default";
-    c->output = &output_rhv_upload;
+    memset(in, 0, sizeof *in);
+    in->kind = OUTPUT_RHV_UPLOAD;
+    in->rhv_url = url;
+    in->rhv_password = getenv("OVIRT_PASSWORD");
+    in->rhv_cafile = getenv("OVIRT_CAFILE");
+    in->insecure_connection = getenv("OVIRT_INSECURE") && !strcmp(getenv("OVIRT_INSECURE"), "1");
+    in->rhv_cluster = "Default";
 }
 
 static int do_prepare(const char *url, const char *storage)
 {
-    struct conversion c;
+    struct output_input in;
+    struct output_plan plan = { 0 };
     _cleanup_free_ char *error = NULL;
 
-    setup(&c, url);
-    c.cfg.rhv_storage = (char *)storage;
-    int r = c.output->prepare(&c, &error);
+    setup(&in, url);
+    in.rhv_storage = storage;
+    int r = output_plan_make(&output_rhv_upload, &in, &plan, &error);
     if (r < 0)
         printf("error=%s\n", error ? error : strerror(-r));
     else
-        printf("allocation=%s\n", c.allocation ? c.allocation : "(none)");
-    free(c.allocation);
-    free(c.virtio_win);
+        printf("allocation=%s\n", plan.allocation ? plan.allocation : "(none)");
+    output_plan_free(&plan);
     return r < 0;
 }
 
 static int do_finish(const char *url, bool failed, const char *vm_id, char **ids, size_t n)
 {
-    struct conversion c;
+    struct output_input in;
+    struct output_plan plan = { 0 };
+    struct output_engine_report report = { .vm_id = vm_id, .disk_ids = ids, .n_disk_ids = n };
 
-    setup(&c, url);
-    c.state.disk_ids = ids;
-    c.state.n_disk_ids = n;
-    c.state.vm_id = (char *)vm_id;
-    int r = c.output->finish(&c, failed);
+    setup(&in, url);
+    int r = output_rhv_upload.finish(&in, &plan, &report, failed);
     printf("finish=%d\n", r);
     return r < 0;
 }
@@ -72,10 +71,10 @@ static int do_get(const char *url, const char *path)
     _cleanup_ovirt_api_ struct ovirt_api *api = NULL;
     _cleanup_json_ struct json_object *reply = NULL;
     _cleanup_free_ char *error = NULL;
-    struct conversion c;
+    struct output_input in;
 
-    setup(&c, url);
-    int r = ovirt_api_open(url, NULL, c.cfg.rhv_password, c.cfg.rhv_cafile, c.cfg.insecure_connection,
+    setup(&in, url);
+    int r = ovirt_api_open(url, NULL, in.rhv_password, in.rhv_cafile, in.insecure_connection,
                            &api, &error);
     if (r >= 0) {
         printf("user=%s\n", ovirt_api_username(api));

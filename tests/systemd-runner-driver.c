@@ -17,9 +17,9 @@
 #include <json-c/json.h>
 #include <systemd/sd-event.h>
 
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 #include "wrapper/runner.h"
-#include "wrapper/strv.h"
+#include "common/strv.h"
 
 struct driver {
     struct engine_runner *runner;

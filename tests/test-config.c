@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 #include "wrapper/config.h"
 
 static int failures;

@@ -11,8 +11,8 @@
 
 #include "state/engine_parser.h"
 #include "state/state.h"
-#include "wrapper/cleanup.h"
-#include "wrapper/log.h"
+#include "common/cleanup.h"
+#include "common/log.h"
 
 #include "tests/check.h"
 

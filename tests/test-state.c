@@ -12,7 +12,8 @@
 #include <unistd.h>
 
 #include "state/state.h"
-#include "wrapper/cleanup.h"
+#include "common/utf8.h"
+#include "common/cleanup.h"
 
 #include "tests/check.h"
 

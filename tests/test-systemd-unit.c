@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 #include "wrapper/systemd_unit.h"
 
 static int failures;

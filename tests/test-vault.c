@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "luks/vault.h"
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 
 #define KEY1 "Sekrit-Key-One-4f2a9c"
 #define KEY2 "Sekrit-Key-Two-81bd07"

@@ -13,7 +13,7 @@
 
 #include "outputs/checks.h"
 #include "outputs/virtio_win.h"
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 
 static int failures;
 static char root[64] = "/tmp/v2vw-isotest.XXXXXX";
@@ -123,11 +123,10 @@ static void test_best(void)
 static void resolve(const char *virtio_win, bool install, int want_r, const char *want_path,
                     const char *want_error)
 {
-    struct conversion c = { 0 };
+    struct output_input in = { .virtio_win = virtio_win, .install_drivers = install };
+    struct output_plan c = { 0 };
     _cleanup_free_ char *error = NULL;
-    c.cfg.virtio_win = (char *)virtio_win;
-    c.cfg.install_drivers = install;
-    int r = virtio_win_resolve(&c, &error);
+    int r = virtio_win_resolve(&in, &output_rhv_upload, &c, &error);
     CHECK(r == want_r, "resolve(%s): %d, expected %d (%s)", virtio_win, r, want_r, error);
     CHECK((!want_path && !c.virtio_win) || (want_path && c.virtio_win && !strcmp(want_path, c.virtio_win)),
           "resolve(%s): path %s, expected %s", virtio_win, c.virtio_win, want_path);

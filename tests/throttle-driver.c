@@ -20,8 +20,8 @@
 #include "throttle/throttle.h"
 #include "throttle/throttle_int.h"
 #include "throttle/throttle_watch.h"
-#include "wrapper/cleanup.h"
-#include "wrapper/log.h"
+#include "common/cleanup.h"
+#include "common/log.h"
 #include "wrapper/privileges.h"
 
 struct driver {

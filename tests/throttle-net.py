@@ -2,9 +2,12 @@
 """Network helper for the throttle tests.
 
   sink ADDR PORT LOG      accept TCP connections, append "TIME TOTAL_BYTES" to LOG every 50 ms
-  send ADDR PORT SECONDS  send zeros as fast as possible for SECONDS
+  send ADDR PORT SECONDS [STOPFILE]
+                          send zeros as fast as possible for SECONDS, or until
+                          STOPFILE exists (tests under load need the margin)
   rate LOG T0 T1          print the received bytes/s between times T0 and T1
 """
+import os
 import socket
 import sys
 import threading
@@ -43,12 +46,16 @@ def sink(addr, port, log):
             time.sleep(0.05)
 
 
-def send(addr, port, seconds):
+def send(addr, port, seconds, stopfile=None):
     s = socket.create_connection((addr, int(port)))
     buf = bytes(1 << 16)
     end = time.time() + float(seconds)
+    n = 0
     while time.time() < end:
         s.send(buf)
+        n += 1
+        if stopfile and n % 16 == 0 and os.path.exists(stopfile):
+            break
     s.close()
 
 

@@ -8,7 +8,7 @@ start_sink 5001 sink1.log
 start_sink 5002 sink2.log
 
 V2VW_THROTTLE_IFACES=$IF_A nsenter --net="/run/netns/$NS_A" "$DRIVER" --tag "net-$$" --net $MiB --watch "$SCRATCH/throttle" -- \
-    "$PY" "$NETPY" send "$ADDR_B" 5001 11 > driver.out 2> driver.err &
+    "$PY" "$NETPY" send "$ADDR_B" 5001 120 "$SCRATCH/stop-sender" > driver.out 2> driver.err &
 DRV=$!
 BG_PIDS="$BG_PIDS $DRV"
 wait_line driver.out "^applied .*network=$MiB method=bpf\|^applied .*network=$MiB method=cgroup"
@@ -51,6 +51,7 @@ r3=$(rate sink1.log "$(plus "$T2" 0.5)" "$(plus "$T2" 2)")
 echo "unlimited: $r3 bytes/s"
 above "$r3" $((16 * MiB)) || fail "unlimited is still shaped: $r3 bytes/s"
 ok "unlimited: $r3 bytes/s"
+touch "$SCRATCH/stop-sender"
 
 wait "$DRV" || fail "driver failed: $(cat driver.out driver.err)"
 tc -n "$NS_A" qdisc show dev "$IF_A" | grep -q 7632: && fail "qdisc left behind"

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "throttle/throttle_int.h"
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 
 const char *throttle_rundir(void)
 {

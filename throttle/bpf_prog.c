@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "throttle/throttle_int.h"
-#include "wrapper/error.h"
+#include "common/error.h"
 
 #define INSN(c, d, s, o, i) ((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
 

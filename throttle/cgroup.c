@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "throttle/throttle_int.h"
-#include "wrapper/cleanup.h"
-#include "wrapper/log.h"
+#include "common/cleanup.h"
+#include "common/log.h"
 
 /* Mount points in mountinfo escape space, tab, newline and backslash as \ooo. */
 static void unescape_octal(char *s)

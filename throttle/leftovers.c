@@ -9,7 +9,7 @@
 
 #include "throttle/nl_cleanup.h"
 #include "throttle/throttle_int.h"
-#include "wrapper/log.h"
+#include "common/log.h"
 
 static void cg_mounts_freep(struct cg_mounts *m) { cg_mounts_free(m); }
 

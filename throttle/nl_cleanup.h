@@ -9,7 +9,7 @@
 #include <netlink/route/class.h>
 #include <netlink/route/classifier.h>
 
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 
 static inline void nl_socket_freep(struct nl_sock **p) { if (*p) nl_socket_free(*p); }
 static inline void nl_cache_freep(struct nl_cache **p) { if (*p) nl_cache_free(*p); }

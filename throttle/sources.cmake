@@ -1,5 +1,5 @@
-# Sources of throttle/ (append to WRAPPER_SOURCES)
-list(APPEND WRAPPER_SOURCES
+# Sources of throttle/: cgroup CPU limits, tc network shaping, the throttling file.
+list(APPEND V2VW_THROTTLE_SOURCES
   throttle/alloc.c
   throttle/bpf_prog.c
   throttle/cgroup.c

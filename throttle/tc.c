@@ -20,8 +20,8 @@
 
 #include "throttle/nl_cleanup.h"
 #include "throttle/throttle_int.h"
-#include "wrapper/log.h"
-#include "wrapper/error.h"
+#include "common/log.h"
+#include "common/error.h"
 
 #define FILTER_PRIO_CGROUP 5
 #define FILTER_PRIO_BPF 10

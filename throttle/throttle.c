@@ -14,8 +14,8 @@
 
 #include "throttle/nl_cleanup.h"
 #include "throttle/throttle_int.h"
-#include "wrapper/error.h"
-#include "wrapper/log.h"
+#include "common/error.h"
+#include "common/log.h"
 
 static void cg_mounts_freep(struct cg_mounts *m) { cg_mounts_free(m); }
 static void throttle_freep(struct throttle **t) { throttle_free(*t); }
@@ -122,9 +122,7 @@ int throttle_new(const char *tag, struct throttle **out, char **error)
     if ((r = create_netcls_cgroup(t, &m)) < 0)
         return error_set(error, r, "cannot create the conversion's net_cls cgroup in %s: %s", m.v1_netcls, strerror(-r));
     if (!t->cpu_dir && !t->v2_dir) {
-        if (error)
-            *error = strdup("no cgroup hierarchy to throttle in");
-        return -EOPNOTSUPP;
+        return error_set(error, -EOPNOTSUPP, "no cgroup hierarchy to throttle in");
     }
     const char *dirs[] = { t->v2_dir, t->v1_cpu_dir, t->netcls_dir };
     for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
@@ -150,9 +148,7 @@ int throttle_new_for_cgroup(const char *tag, const char *cgroup_v2_path, struct 
     if (r < 0)
         return error_set(error, r, "cannot read %s: %s", "/proc/self/mountinfo", strerror(-r));
     if (!m.v2) {
-        if (error)
-            *error = strdup("no cgroup2 mount to classify the conversion's traffic by");
-        return -EOPNOTSUPP;
+        return error_set(error, -EOPNOTSUPP, "no cgroup2 mount to classify the conversion's traffic by");
     }
     if ((r = alloc_throttle(tag, false, &t, error)) < 0)
         return r;
@@ -185,9 +181,7 @@ int throttle_set_cpu(struct throttle *t, const struct throttle_request *req, cha
     if (!req->cpu_present)
         return 0;
     if (!t->cpu_dir) {
-        if (error)
-            *error = strdup("CPU throttling is not available here (no cgroup cpu controller)");
-        return -EOPNOTSUPP;
+        return error_set(error, -EOPNOTSUPP, "CPU throttling is not available here (no cgroup cpu controller)");
     }
     unsigned long long q = (unsigned long long)req->cpu_percent * THROTTLE_CPU_PERIOD_US / 100;
     if (t->cpu_is_v2) {
@@ -250,9 +244,8 @@ static int install_tc(struct throttle *t, struct nl_sock *sk, uint64_t rate, cha
     }
     t->tc_ready = true;
     if (t->n_ifaces == 0 && n > 0) {
-        if (error && !*error)
-            *error = strdup("no network interface could take the throttling qdisc");
-        return first_error ? first_error : -ENODEV;
+        r = first_error ? first_error : -ENODEV;
+        return error && *error ? r : error_set(error, r, "no network interface could take the throttling qdisc");
     }
     return 0;
 }
@@ -268,9 +261,7 @@ int throttle_set_network(struct throttle *t, const struct throttle_request *req,
         return 0;
     }
     if (!t->v2_dir && !t->netcls_dir) {
-        if (error)
-            *error = strdup("network throttling is not available here (no cgroup to classify by)");
-        return -EOPNOTSUPP;
+        return error_set(error, -EOPNOTSUPP, "network throttling is not available here (no cgroup to classify by)");
     }
     int r = tc_socket(&sk);
     if (r < 0)

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "throttle/throttle.h"
-#include "wrapper/cleanup.h"
-#include "wrapper/error.h"
+#include "common/cleanup.h"
+#include "common/error.h"
 
 #define CPU_PERCENT_MAX 100000u               /* 1000 CPUs */
 

@@ -17,8 +17,9 @@
 #include <unistd.h>
 
 #include "throttle/throttle_watch.h"
-#include "wrapper/cleanup.h"
-#include "wrapper/log.h"
+#include "common/cleanup.h"
+#include "common/io.h"
+#include "common/log.h"
 
 #define THROTTLE_FILE_MAX (64 * 1024)
 
@@ -68,18 +69,11 @@ static int read_file(struct throttle_watch *w, int fd, const struct stat *st, ch
     size_t n = 0;
     if (!b)
         return -ENOMEM;
-    for (;;) {
-        ssize_t k = read(fd, b + n, THROTTLE_FILE_MAX + 1 - n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0)
-            return -errno;
-        if (k == 0)
-            break;
-        n += (size_t)k;
-        if (n > THROTTLE_FILE_MAX)
-            return -EFBIG;
-    }
+    int r = read_all(fd, b, THROTTLE_FILE_MAX + 1, &n);
+    if (r < 0)
+        return r;
+    if (n > THROTTLE_FILE_MAX)
+        return -EFBIG;
     b[n] = '\0';
     *buf = TAKE_PTR(b);
     *len = n;

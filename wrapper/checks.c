@@ -11,7 +11,7 @@
 #include "outputs/checks.h"
 #include "throttle/throttle.h"
 #include "wrapper/checks.h"
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 #include "wrapper/engine_argv.h"
 #include "wrapper/runner.h"
 

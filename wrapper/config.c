@@ -6,9 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 #include "wrapper/config.h"
-#include "wrapper/error.h"
+#include "common/error.h"
+#include "common/secret.h"
 
 #define MAX_NAME 1024            /* bytes of vm_name */
 #define MAX_LIST 1024            /* entries of source_disks / network_mappings */
@@ -411,8 +412,8 @@ static void wipe_secrets(struct json_object *doc)
     if (!json_object_is_type(doc, json_type_object))
         return;
     for (size_t i = 0; i < ELEMENTSOF(secret_keys); i++)
-        if (json_object_object_get_ex(doc, secret_keys[i], &v) && json_object_is_type(v, json_type_string))
-            explicit_bzero((char *)json_object_get_string(v), (size_t)json_object_get_string_len(v));
+        if (json_object_object_get_ex(doc, secret_keys[i], &v))
+            secret_json_erase(v);
 }
 
 static void wipe_jsonp(struct json_object **doc)
@@ -461,29 +462,21 @@ int config_parse(const char *text, size_t len, struct conversion_config *cfg, ch
     if (r < 0) {
         config_free(cfg);
         if (r == -ENOMEM && !*error)
-            *error = strdup("out of memory");
+            error_set(error, r, "out of memory");
     }
     return r;
-}
-
-static void erase(char *s)
-{
-    if (s) {
-        explicit_bzero(s, strlen(s));
-        free(s);
-    }
 }
 
 void config_free(struct conversion_config *cfg)
 {
     free(cfg->vm_name);
     free(cfg->vmware_uri);
-    erase(cfg->vmware_password);
+    secret_free(cfg->vmware_password);
     free(cfg->vmware_fingerprint);
-    erase(cfg->ssh_key);
+    secret_free(cfg->ssh_key);
     free(cfg->source_path);
     free(cfg->source_uri);
-    erase(cfg->source_password);
+    secret_free(cfg->source_password);
     free(cfg->output_format);
     free(cfg->allocation);
     for (size_t i = 0; i < cfg->n_source_disks; i++)
@@ -498,7 +491,7 @@ void config_free(struct conversion_config *cfg)
     free(cfg->virtio_win);
     free(cfg->luks_keys_vault);
     free(cfg->rhv_url);
-    erase(cfg->rhv_password);
+    secret_free(cfg->rhv_password);
     free(cfg->rhv_cluster);
     free(cfg->rhv_storage);
     free(cfg->rhv_cafile);
@@ -508,14 +501,4 @@ void config_free(struct conversion_config *cfg)
     free(cfg->libvirt_uri);
     strv_free(&cfg->unknown_keys);
     *cfg = (struct conversion_config){ 0 };
-}
-
-const char *output_kind_name(enum output_kind_id o)
-{
-    static const char *const names[] = {
-        [OUTPUT_RHV_UPLOAD] = "rhv-upload", [OUTPUT_EXPORT_DOMAIN] = "export-domain",
-        [OUTPUT_OPENSTACK] = "openstack", [OUTPUT_KUBEVIRT] = "kubevirt",
-        [OUTPUT_LOCAL] = "local", [OUTPUT_LIBVIRT] = "libvirt",
-    };
-    return (size_t)o < ELEMENTSOF(names) ? names[o] : "?";
 }

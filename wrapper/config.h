@@ -6,19 +6,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <json-c/json.h>
+#include "outputs/output.h"
 #include "throttle/throttle.h"
-#include "wrapper/strv.h"
+#include "common/strv.h"
 
 #define CONFIG_MAX_INPUT (1024 * 1024)   /* bytes of stdin we accept */
 
 enum transport {
     TRANSPORT_VDDK, TRANSPORT_SSH, TRANSPORT_DISK, TRANSPORT_OVA,
     TRANSPORT_LIBVIRTXML, TRANSPORT_LIBVIRT,
-};
-
-enum output_kind_id {
-    OUTPUT_RHV_UPLOAD, OUTPUT_EXPORT_DOMAIN, OUTPUT_OPENSTACK, OUTPUT_KUBEVIRT,
-    OUTPUT_LOCAL, OUTPUT_LIBVIRT,
 };
 
 struct network_mapping {
@@ -72,6 +68,5 @@ int config_parse(const char *text, size_t len, struct conversion_config *cfg, ch
 void config_free(struct conversion_config *cfg);
 
 const char *transport_name(enum transport t);
-const char *output_kind_name(enum output_kind_id o);
 
 #endif

@@ -5,10 +5,10 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include "outputs/output.h"
 #include "wrapper/config.h"
 #include "state/state.h"
 
-struct output_ops;
 struct engine_runner;
 struct throttle;
 
@@ -38,16 +38,19 @@ struct secret_files {
 struct conversion {
     struct conversion_config cfg;
     const struct output_ops *output;
+    struct output_input output_in;   /* the output's view of cfg */
+    struct output_plan plan;         /* what the output made of it */
     uid_t uid;               /* the conversion user */
     gid_t gid;
     char *user_home;         /* its home (ssh keys, LUKS vault default) */
     struct conversion_paths paths;
     struct secret_files secrets;
-    char *allocation;        /* resolved: cfg.allocation or the oVirt lookup; NULL = engine default */
-    char *virtio_win;        /* resolved drivers ISO path; NULL = none */
-    char *output_name;       /* -on NAME the output chose; NULL = the input's default */
     char **capabilities;     /* `virt-v2v --machine-readable`, NULL-terminated; NULL = not asked */
     struct conversion_state state;
 };
+
+/* The output's view of the conversion: its part of cfg and the secret
+ * file of its password (once created). Borrowed pointers into c. */
+void conversion_output_input(const struct conversion *c, struct output_input *in);
 
 #endif

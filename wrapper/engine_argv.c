@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include "outputs/output.h"
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 #include "wrapper/engine_argv.h"
-#include "wrapper/log.h"
+#include "common/log.h"
 
 const char *engine_path(void)
 {
@@ -38,7 +38,7 @@ static int append_input(const struct conversion *c, struct strv *a)
     case TRANSPORT_DISK:
     case TRANSPORT_OVA:
     case TRANSPORT_LIBVIRTXML:
-        if (c->output_name)          /* the output passes its own -on */
+        if (c->plan.output_name)     /* the output passes its own -on */
             return strv_push_all(a, "-i", transport_name(cfg->transport), NULL);
         return strv_push_all(a, "-i", transport_name(cfg->transport), "-on", cfg->vm_name, NULL);
     case TRANSPORT_LIBVIRT:
@@ -97,7 +97,7 @@ int engine_argv_build(const struct conversion *c, struct strv *a, char **error)
     }
     if (c->output->default_bridge)
         TRY(strv_push_all(a, "--bridge", "ovirtmgmt", NULL));
-    return c->output->append_args(c, a, error);
+    return c->output->append_args(&c->output_in, &c->plan, a, error);
 }
 
 /* Variables the wrapper itself uses are not the engine's business. */
@@ -115,8 +115,8 @@ int engine_env_build(const struct conversion *c, char *const *base, struct strv 
     TRY(strv_setenv(env, "LC_ALL", NULL));
     if (c->output->backend_direct)
         TRY(strv_setenv(env, "LIBGUESTFS_BACKEND", "direct"));
-    if (c->virtio_win)
-        TRY(strv_setenv(env, "VIRTIO_WIN", c->virtio_win));
+    if (c->plan.virtio_win)
+        TRY(strv_setenv(env, "VIRTIO_WIN", c->plan.virtio_win));
     if (c->uid != 0)
         TRY(strv_setenv(env, "XDG_RUNTIME_DIR", NULL));
     return 0;

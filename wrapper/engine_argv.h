@@ -3,7 +3,7 @@
 #define V2VW_ENGINE_ARGV_H
 
 #include "wrapper/conversion.h"
-#include "wrapper/strv.h"
+#include "common/strv.h"
 
 #define ENGINE_DEFAULT_PATH "/usr/bin/virt-v2v"
 #define VDDK_LIBDIR "/opt/vmware-vix-disklib-distrib"

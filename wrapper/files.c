@@ -10,10 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "luks/luks_secrets.h"
 #include "outputs/output.h"
-#include "wrapper/cleanup.h"
-#include "wrapper/error.h"
+#include "common/cleanup.h"
+#include "common/error.h"
 #include "wrapper/files.h"
 #include "wrapper/orphans.h"
 
@@ -163,8 +162,6 @@ static int write_input_secrets(struct conversion *c, char **error)
                               &c->secrets.rhv_password, error);
     if (r >= 0 && cfg->ssh_key)
         r = secret_file_write(c, "ssh-key", cfg->ssh_key, strlen(cfg->ssh_key), &c->secrets.ssh_key, error);
-    if (r >= 0)
-        r = luks_secrets_create(c, error);
     return r;
 }
 

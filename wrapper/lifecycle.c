@@ -11,11 +11,11 @@
 #include "state/engine_parser.h"
 #include "throttle/throttle.h"
 #include "throttle/throttle_watch.h"
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 #include "wrapper/engine_argv.h"
 #include "wrapper/files.h"
 #include "wrapper/lifecycle.h"
-#include "wrapper/log.h"
+#include "common/log.h"
 #include "wrapper/log_follower.h"
 #include "wrapper/runner.h"
 #include "wrapper/ssh_agent.h"
@@ -79,8 +79,10 @@ static void state_changed(struct run *run)
 
     if (run->c->state.generation == run->written_generation)
         return;
-    if (run->c->output->progress)
-        run->c->output->progress(run->c, state_overall_progress(&run->c->state));
+    if (run->c->output->progress) {
+        const struct output_progress p = { .percent = state_overall_progress(&run->c->state) };
+        run->c->output->progress(&run->c->plan, &p);
+    }
     sd_event_now(run->event, CLOCK_MONOTONIC, &now);
     if (now >= run->last_write_usec + STATE_WRITE_INTERVAL_USEC) {
         write_state_now(run);
@@ -205,10 +207,13 @@ static void finish_message(struct run *run, int rc)
     state_set_last_message(s, msg, strlen(msg));
 }
 
-static void on_output_done(void *userdata)
+static void on_output_done(void *userdata, int r)
 {
     struct run *run = userdata;
-    log_debug("The %s output is done", run->c->output->name);
+    if (r < 0)
+        log_error("The %s output could not finish its work: %s", run->c->output->name, strerror(-r));
+    else
+        log_debug("The %s output is done", run->c->output->name);
     sd_event_exit(run->event, run->exit_status);
 }
 
@@ -216,10 +221,16 @@ static void on_output_done(void *userdata)
  * running until it is done; the others end it now. */
 static void finish_output_async(struct run *run, bool failed)
 {
-    if (run->c->output->finish_async)
-        run->c->output->finish_async(run->c, failed, on_output_done, run);
-    else
+    struct conversion *c = run->c;
+    int r = c->output->finish_async
+            ? c->output->finish_async(&c->output_in, &c->plan, failed, c->state.last_message,
+                                      on_output_done, run)
+            : -ENOSYS;
+    if (r < 0) {
+        if (r != -ENOSYS)
+            log_error("The %s output could not finish its work: %s", c->output->name, strerror(-r));
         sd_event_exit(run->event, run->exit_status);
+    }
 }
 
 static void on_engine_exit(void *userdata, int rc)
@@ -244,7 +255,10 @@ static void on_engine_exit(void *userdata, int rc)
 
     if (c->output->finish) {
         log_info("Finishing the %s output%s", c->output->name, failed ? " (cleanup after failure)" : "");
-        if (c->output->finish(c, failed) < 0)
+        const struct output_engine_report report = {
+            .vm_id = c->state.vm_id, .disk_ids = c->state.disk_ids, .n_disk_ids = c->state.n_disk_ids,
+        };
+        if (c->output->finish(&c->output_in, &c->plan, &report, failed) < 0)
             log_error("The %s output could not finish its work", c->output->name);
     }
     run->kill_timer = sd_event_source_disable_unref(run->kill_timer);
@@ -312,8 +326,11 @@ static int setup_loop(struct run *run)
     if ((r = log_follower_new(run->event, run->c->paths.v2v_log, feed_v2v_log, run, &run->v2v_log)) < 0
         || (r = log_follower_new(run->event, run->c->paths.mr_log, feed_mr_log, run, &run->mr_log)) < 0)
         return r;
-    if (run->c->output->start && (r = run->c->output->start(run->c, run->event)) < 0)
+    if (run->c->output->preflight
+        && (r = run->c->output->preflight(&run->c->output_in, &run->c->plan, run->event)) < 0)
         return r;
+    if (run->c->plan.output_name)
+        state_set_output_name(&run->c->state, run->c->plan.output_name);
     return 0;
 }
 
@@ -399,8 +416,6 @@ static void run_free(struct run *run)
     sd_event_source_disable_unref(run->sig_hup);
     if (run->runner)
         run->runner->free(run->runner);
-    if (c->output->stop)
-        c->output->stop(c);
     throttle_free(run->throttle);
     ssh_agent_stop(run->agent);
     conversion_secrets_remove(c);

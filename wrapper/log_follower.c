@@ -4,7 +4,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
-#include "wrapper/log.h"
+#include "common/log.h"
 #include "wrapper/log_follower.h"
 
 #define FOLLOW_CHUNK (64 * 1024)

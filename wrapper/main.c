@@ -13,15 +13,18 @@
 #include "outputs/output.h"
 #include "version.h"
 #include "wrapper/checks.h"
-#include "wrapper/cleanup.h"
+#include "common/cleanup.h"
 #include "wrapper/config.h"
 #include "wrapper/daemon.h"
 #include "wrapper/engine_argv.h"
 #include "wrapper/files.h"
 #include "wrapper/lifecycle.h"
-#include "wrapper/log.h"
+#include "wrapper/luks_keys.h"
+#include "common/log.h"
 #include "wrapper/orphans.h"
-#include "wrapper/error.h"
+#include "common/error.h"
+#include "common/io.h"
+#include "common/secret.h"
 
 static void usage(FILE *out)
 {
@@ -61,37 +64,15 @@ static int cli(int argc, char **argv)
 }
 
 /* All of stdin, at most CONFIG_MAX_INPUT + 1 bytes (so "too large" shows). */
-static int read_input(char **out, size_t *len)
+static int read_input(struct secret_buf *in, size_t *len)
 {
-    size_t cap = CONFIG_MAX_INPUT + 2, n = 0;
-    char *buf = malloc(cap);
-    if (!buf)
+    in->size = CONFIG_MAX_INPUT + 2;
+    in->p = malloc(in->size);
+    if (!in->p)
         return -ENOMEM;
-    while (n < cap - 1) {
-        ssize_t r = read(STDIN_FILENO, buf + n, cap - 1 - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int e = errno;
-            free(buf);
-            return -e;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return 0;
-}
-
-static void erase_input(char **buf)
-{
-    if (*buf) {
-        explicit_bzero(*buf, CONFIG_MAX_INPUT + 2);
-        free(*buf);
-    }
+    int r = read_all(STDIN_FILENO, in->p, in->size - 1, len);
+    in->p[*len] = '\0';
+    return r;
 }
 
 static int die(const char *error)
@@ -106,25 +87,6 @@ static void protect_process(void)
     struct rlimit none = { 0, 0 };
     setrlimit(RLIMIT_CORE, &none);
     prctl(PR_SET_DUMPABLE, 0);
-}
-
-static int resolve_drivers(struct conversion *c, char **error)
-{
-    struct stat st;
-    const char *iso = c->cfg.virtio_win;
-
-    if (c->virtio_win || !iso)
-        return 0;
-    if (iso[0] != '/') {
-        return error_set(error, -ENOENT, "\"virtio_win\": the file name \"%s\" is looked up in an "
-                                         "oVirt ISO domain, which the %s output does not have; "
-                                         "give an absolute path", iso, c->output->name);
-    }
-    if (stat(iso, &st) < 0 || !S_ISREG(st.st_mode)) {
-        return error_set(error, -ENOENT, "\"virtio_win\": %s is not a regular file", iso);
-    }
-    c->virtio_win = strdup(iso);
-    return c->virtio_win ? 0 : -ENOMEM;
 }
 
 /* Everything that can fail before the conversion starts: exit 1. */
@@ -143,13 +105,10 @@ static int prepare(struct conversion *c, char **error)
         return error_set(error, -ENOENT, "cannot run the engine %s: %s",
                                          engine_path(), strerror(errno));
     }
-    if (c->cfg.allocation && !(c->allocation = strdup(c->cfg.allocation)))
-        return -ENOMEM;
     if (c->output->needs_capabilities)
         (void)engine_has_capability(c, "");  /* reads c->capabilities */
-    if (c->output->prepare && (r = c->output->prepare(c, error)) < 0)
-        return r;
-    return resolve_drivers(c, error);
+    conversion_output_input(c, &c->output_in);
+    return output_plan_make(c->output, &c->output_in, &c->plan, error);
 }
 
 static int init_state(struct conversion *c)
@@ -195,9 +154,7 @@ static void conversion_free(struct conversion *c)
     conversion_paths_free(&c->paths);
     state_free(&c->state);
     free(c->user_home);
-    free(c->allocation);
-    free(c->virtio_win);
-    free(c->output_name);
+    output_plan_free(&c->plan);
     for (size_t i = 0; c->capabilities && c->capabilities[i]; i++)
         free(c->capabilities[i]);
     free(c->capabilities);
@@ -205,7 +162,7 @@ static void conversion_free(struct conversion *c)
 
 int main(int argc, char **argv)
 {
-    _cleanup_(erase_input) char *input = NULL;
+    _cleanup_secret_buf_ struct secret_buf input = { 0 };
     _cleanup_free_ char *error = NULL;
     _cleanup_(conversion_free) struct conversion c = { 0 };
     size_t len = 0;
@@ -217,21 +174,25 @@ int main(int argc, char **argv)
     log_hold_until_open();
     if ((r = read_input(&input, &len)) < 0)
         return die(strerror(-r));
-    if (config_parse(input, len, &c.cfg, &error) < 0)
+    if (config_parse(input.p, len, &c.cfg, &error) < 0)
         return die(error);
-    explicit_bzero(input, len);
+    secret_buf_free(&input);
     if (prepare(&c, &error) < 0 || conversion_paths_init(&c, &error) < 0)
         return die(error);
 
     orphans_collect(c.paths.state_dir);
     if (conversion_files_create(&c, &error) < 0)
         return die(error);
+    if (luks_secrets_create(&c, &error) < 0) {
+        conversion_files_remove_all(&c);
+        return die(error);
+    }
+    conversion_output_input(&c, &c.output_in);     /* now with the password file */
     if ((r = log_open(c.paths.wrapper_log)) < 0 || (r = init_state(&c)) < 0
         || (r = conversion_write_state(&c)) < 0) {
         conversion_files_remove_all(&c);
-        if (asprintf(&error, "cannot write the wrapper log or the state file in %s or %s: %s",
-                     c.paths.log_dir, c.paths.state_dir, strerror(-r)) < 0)
-            error = NULL;
+        error_set(&error, r, "cannot write the wrapper log or the state file in %s or %s: %s",
+                  c.paths.log_dir, c.paths.state_dir, strerror(-r));
         return die(error);
     }
     log_start(&c);

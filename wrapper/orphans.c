@@ -8,8 +8,9 @@
 #include <unistd.h>
 
 #include "state/state.h"
-#include "wrapper/cleanup.h"
-#include "wrapper/log.h"
+#include "common/cleanup.h"
+#include "common/io.h"
+#include "common/log.h"
 #include "wrapper/orphans.h"
 
 #define PREFIX "v2v-import-"
@@ -55,7 +56,8 @@ static void finish_state(const char *state_dir, int parent, const char *secrets_
     if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > STATE_MAX_SIZE)
         return;
     _cleanup_free_ char *text = calloc(1, (size_t)st.st_size + 1);
-    if (!text || read(fd, text, (size_t)st.st_size) != st.st_size)
+    size_t n;
+    if (!text || read_all(fd, text, (size_t)st.st_size, &n) < 0 || n != (size_t)st.st_size)
         return;
     _cleanup_json_ struct json_object *o = json_tokener_parse(text);
     struct json_object *v;

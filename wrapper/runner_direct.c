@@ -10,11 +10,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "wrapper/cleanup.h"
-#include "wrapper/log.h"
+#include "common/cleanup.h"
+#include "common/log.h"
 #include "wrapper/privileges.h"
 #include "wrapper/runner.h"
-#include "wrapper/error.h"
+#include "common/error.h"
 
 struct runner_direct {
     struct engine_runner ops;

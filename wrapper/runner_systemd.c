@@ -19,12 +19,12 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "wrapper/cleanup.h"
-#include "wrapper/log.h"
+#include "common/cleanup.h"
+#include "common/log.h"
 #include "wrapper/runner.h"
 #include "wrapper/systemd_bus.h"
 #include "wrapper/systemd_unit.h"
-#include "wrapper/error.h"
+#include "common/error.h"
 
 #define JOB_TIMEOUT_USEC (60ULL * 1000 * 1000)
 #define JOB_END_TIMEOUT_USEC (5ULL * 1000 * 1000)

@@ -9,11 +9,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "wrapper/cleanup.h"
-#include "wrapper/log.h"
+#include "common/cleanup.h"
+#include "common/log.h"
 #include "wrapper/privileges.h"
 #include "wrapper/ssh_agent.h"
-#include "wrapper/error.h"
+#include "common/error.h"
 
 #define SSH_AGENT "/usr/bin/ssh-agent"
 #define SSH_ADD "/usr/bin/ssh-add"

@@ -4,10 +4,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "wrapper/cleanup.h"
-#include "wrapper/log.h"
+#include "common/cleanup.h"
+#include "common/log.h"
 #include "wrapper/systemd_bus.h"
-#include "wrapper/error.h"
+#include "common/error.h"
 
 #define METHOD_CALL_TIMEOUT_USEC (10ULL * 1000 * 1000)
 

@@ -4,8 +4,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "wrapper/cleanup.h"
-#include "wrapper/log.h"
+#include "common/cleanup.h"
+#include "common/log.h"
+#include "common/utf8.h"
 #include "wrapper/systemd_bus.h"
 #include "wrapper/systemd_unit.h"
 
@@ -44,27 +45,6 @@ static int append_exec_start(sd_bus_message *m, char **argv)
     return r;
 }
 
-/* Well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF). */
-static bool utf8_valid(const unsigned char *p)
-{
-    while (*p) {
-        unsigned n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2
-                     : (*p & 0xf8) == 0xf0 ? 3 : 4;
-        if (n == 4 || (n == 1 && *p < 0xc2) || (n == 3 && *p > 0xf4))
-            return false;
-        uint32_t cp = *p++ & (0x7f >> n);
-        for (unsigned i = 0; i < n; i++, p++) {
-            if ((*p & 0xc0) != 0x80)
-                return false;
-            cp = cp << 6 | (*p & 0x3f);
-        }
-        if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-            (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-            return false;
-    }
-    return true;
-}
-
 /* What systemd accepts in Environment=: NAME of [A-Za-z0-9_] not starting
  * with a digit, a UTF-8 value without control characters but tab and
  * newline. One bad entry would make systemd refuse the whole unit. */
@@ -80,7 +60,7 @@ bool systemd_env_valid(const char *assignment)
     for (const unsigned char *p = (const unsigned char *)eq + 1; *p; p++)
         if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f)
             return false;
-    return utf8_valid((const unsigned char *)eq + 1);
+    return utf8_valid(eq + 1, strlen(eq + 1));
 }
 
 static int append_environment(sd_bus_message *m, char **envp)

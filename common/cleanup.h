@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <dirent.h>
 #include <json-c/json.h>
+#include "common/secret.h"          /* _cleanup_erase_ */
 
 #define _cleanup_(f) __attribute__((cleanup(f)))
 
@@ -19,22 +20,11 @@ static inline void closedirp(DIR **d) { if (*d) closedir(*d); }
 static inline void json_putp(struct json_object **o) { if (*o) json_object_put(*o); }
 static inline void json_tokener_freep(struct json_tokener **t) { if (*t) json_tokener_free(*t); }
 
-/* Overwrite then free: for buffers that held a secret. */
-static inline void erase_and_freep(void *p)
-{
-    char *s = *(char **)p;
-    if (s) {
-        explicit_bzero(s, strlen(s));
-        free(s);
-    }
-}
-
 #define _cleanup_free_ _cleanup_(freep)
 #define _cleanup_close_ _cleanup_(closep)
 #define _cleanup_fclose_ _cleanup_(fclosep)
 #define _cleanup_closedir_ _cleanup_(closedirp)
 #define _cleanup_json_ _cleanup_(json_putp)
-#define _cleanup_erase_ _cleanup_(erase_and_freep)
 
 /* Hand a resource out of a _cleanup_ scope. */
 #define TAKE_PTR(p) ({ __typeof__(p) _p = (p); (p) = NULL; _p; })

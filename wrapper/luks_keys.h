@@ -1,8 +1,9 @@
 /* The LUKS keys of a conversion as secret files (CONTRACT §9): the vault's
- * entries for the VM, each key in its own file in the secrets directory,
- * recorded in c->secrets.luks for `--key DEVICE:file:KEYFILE`. */
-#ifndef V2VW_LUKS_SECRETS_H
-#define V2VW_LUKS_SECRETS_H
+ * entries for the VM (luks/vault.h), each key in its own file in the
+ * secrets directory (files.h), recorded in c->secrets.luks for
+ * `--key DEVICE:file:KEYFILE`. Called after conversion_files_create. */
+#ifndef V2VW_LUKS_KEYS_H
+#define V2VW_LUKS_KEYS_H
 
 #include "wrapper/conversion.h"
 

@@ -3,13 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "state/state.h"
+#include "common/utf8.h"
 
 static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
 
 /* Length of the valid UTF-8 sequence at p (at most `avail` bytes), or 0
  * when the bytes there are not one (NUL counts as invalid). */
-static size_t utf8_valid_len(const unsigned char *p, size_t avail)
+static size_t valid_len(const unsigned char *p, size_t avail)
 {
     unsigned char c = p[0];
     unsigned char lo = 0x80, hi = 0xbf;
@@ -44,12 +44,25 @@ static size_t utf8_valid_len(const unsigned char *p, size_t avail)
     return n;
 }
 
+size_t utf8_char_len(const char *p, size_t avail)
+{
+    return avail ? valid_len((const unsigned char *)p, avail) : 0;
+}
+
+bool utf8_valid(const char *s, size_t len)
+{
+    for (size_t i = 0, n; i < len; i += n)
+        if (!(n = utf8_char_len(s + i, len - i)))
+            return false;
+    return true;
+}
+
 /* One pass over the input: the output length, or (out != NULL) the output. */
 static size_t sanitize(const unsigned char *p, size_t len, size_t max_bytes, char *out)
 {
     size_t i = 0, o = 0;
     while (i < len) {
-        size_t n = utf8_valid_len(p + i, len - i);
+        size_t n = valid_len(p + i, len - i);
         size_t out_n = n ? n : 3;
         if (o + out_n > max_bytes)
             break;                 /* truncate at a code-point boundary */

@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "luks/luks_secrets.h"
+#include "common/cleanup.h"
 #include "luks/vault.h"
-#include "wrapper/cleanup.h"
 #include "wrapper/files.h"
+#include "wrapper/luks_keys.h"
 
 #define VAULT_DEFAULT_NAME ".v2v_luks_keys_vault.json"
 

@@ -1,10 +1,18 @@
+#include <assert.h>
+#include <errno.h>
 #include <stdio.h>
-#include "wrapper/error.h"
+
+#include "common/error.h"
 
 int error_setv(char **error, int r, const char *fmt, va_list ap)
 {
-    if (error && vasprintf(error, fmt, ap) < 0)
-        *error = NULL;
+    int saved = errno;          /* the sentence may use %m */
+    if (error) {
+        assert(!*error);
+        if (vasprintf(error, fmt, ap) < 0)
+            *error = NULL;
+    }
+    errno = saved;
     return r;
 }
 

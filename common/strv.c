@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wrapper/strv.h"
+#include "common/strv.h"
 
 static int strv_push_owned(struct strv *s, char *str)
 {

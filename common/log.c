@@ -6,7 +6,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "wrapper/log.h"
+#include "common/io.h"
+#include "common/log.h"
 
 static int log_fd = -1;
 static bool log_stdout;
@@ -29,19 +30,6 @@ static const char *const level_names[] = {
     [LOG_LEVEL_ERROR] = "ERROR",
 };
 
-static void write_all(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return;
-        buf += n;
-        len -= (size_t)n;
-    }
-}
-
 int log_open(const char *path)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
@@ -50,7 +38,7 @@ int log_open(const char *path)
     if (log_fd >= 0)
         close(log_fd);
     log_fd = fd;
-    write_all(log_fd, early, early_len);
+    (void)write_all(log_fd, early, early_len);
     early_len = 0;
     return 0;
 }
@@ -89,16 +77,16 @@ void log_msg(enum log_level level, const char *fmt, ...)
     line[off++] = '\n';
 
     if (log_fd >= 0) {
-        write_all(log_fd, line, off);
+        (void)write_all(log_fd, line, off);
     } else if (early_hold) {
         if (early_len + off <= sizeof early) {
             memcpy(early + early_len, line, off);
             early_len += off;
         }
     } else if (level >= LOG_LEVEL_INFO) {
-        write_all(STDERR_FILENO, line, off);
+        (void)write_all(STDERR_FILENO, line, off);
     }
     if (log_stdout)
-        write_all(STDOUT_FILENO, line, off);
+        (void)write_all(STDOUT_FILENO, line, off);
     errno = saved_errno;
 }

@@ -1,0 +1,31 @@
+# OpenStack output: a real OpenStack (Keystone, Cinder, Neutron, Placement,
+# Nova from Debian 12's packages) on 127.0.0.1, installed and started by
+# tests/openstack/lab-* as the ctest fixture "openstack-lab", stopped at
+# the end.  Tests that need it: FIXTURES_REQUIRED openstack-lab and the
+# label openstack; they source the env file lab-start writes
+# (/run/v2vw-osplab/env).
+set(_osplab ${CMAKE_SOURCE_DIR}/tests/openstack)
+
+add_test(NAME openstack-lab-setup
+  COMMAND ${_osplab}/lab-fixture setup ${CMAKE_BINARY_DIR})
+set_tests_properties(openstack-lab-setup PROPERTIES
+  FIXTURES_SETUP openstack-lab LABELS openstack
+  SKIP_RETURN_CODE 77 TIMEOUT 3600)
+
+add_test(NAME openstack-lab-cleanup
+  COMMAND ${_osplab}/lab-fixture cleanup ${CMAKE_BINARY_DIR})
+set_tests_properties(openstack-lab-cleanup PROPERTIES
+  FIXTURES_CLEANUP openstack-lab LABELS openstack
+  SKIP_RETURN_CODE 77 TIMEOUT 300)
+
+add_test(NAME openstack-lab-smoke COMMAND ${_osplab}/lab-smoke)
+set_tests_properties(openstack-lab-smoke PROPERTIES
+  FIXTURES_REQUIRED openstack-lab LABELS openstack
+  SKIP_RETURN_CODE 77 TIMEOUT 600)
+
+# The lab's own test doubles, checked against the real services.
+add_test(NAME openstack-fake-engine COMMAND ${_osplab}/engine-check)
+add_test(NAME openstack-fault-proxy COMMAND ${_osplab}/proxy-check)
+set_tests_properties(openstack-fake-engine openstack-fault-proxy PROPERTIES
+  FIXTURES_REQUIRED openstack-lab LABELS openstack
+  SKIP_RETURN_CODE 77 TIMEOUT 600)
