@@ -2,7 +2,7 @@
  * concatenated to >= 1 GiB (generated on the fly, never held in memory),
  * and the cost of one state file write.
  *
- *   bench-parser [GIB] [STATE-DIR]      (SHARED_DIR in the environment) */
+ *   bench-parser [GIB] [STATE-DIR]      (TEST_DATA_DIR in the environment, default tests/data) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,14 +37,14 @@ static double cpu_now(void)
 }
 
 /* The three fixtures' v2v logs, one after the other (~600 KB). */
-static char *load_corpus(const char *shared, size_t *len)
+static char *load_corpus(const char *data, size_t *len)
 {
     static const char *const names[] = { "single-disk", "two-disks", "no-os" };
     char *all = NULL;
     *len = 0;
     for (size_t i = 0; i < ELEMENTSOF(names); i++) {
         char path[4096];
-        snprintf(path, sizeof path, "%s/fixtures/virt-v2v-2.2/%s/v2v.log", shared, names[i]);
+        snprintf(path, sizeof path, "%s/virt-v2v-2.2/%s/v2v.log", data, names[i]);
         _cleanup_fclose_ FILE *f = fopen(path, "rb");
         if (!f) {
             fprintf(stderr, "bench-parser: cannot open %s: %m\n", path);
@@ -63,10 +63,10 @@ static char *load_corpus(const char *shared, size_t *len)
     return all;
 }
 
-static void bench_parser(const char *shared, double gib)
+static void bench_parser(const char *data, double gib)
 {
     size_t corpus_len;
-    _cleanup_free_ char *corpus = load_corpus(shared, &corpus_len);
+    _cleanup_free_ char *corpus = load_corpus(data, &corpus_len);
     _cleanup_free_ char *buf = malloc(BUF_SIZE);
     struct conversion_state s;
     static const char *const src[] = { "/srv/images/win2k22.img", "/srv/images/data.img" };
@@ -144,13 +144,13 @@ static void bench_write(const char *dir)
 
 int main(int argc, char **argv)
 {
-    const char *shared = getenv("SHARED_DIR");
-    if (!shared)
-        shared = SHARED_DIR_DEFAULT;
+    const char *data = getenv("TEST_DATA_DIR");
+    if (!data)
+        data = TEST_DATA_DIR_DEFAULT;
     double gib = argc > 1 ? atof(argv[1]) : 1.0;
     const char *dir = argc > 2 ? argv[2] : "/tmp";
     log_open("/dev/null");
-    bench_parser(shared, gib > 0 ? gib : 1.0);
+    bench_parser(data, gib > 0 ? gib : 1.0);
     bench_write(dir);
     return 0;
 }

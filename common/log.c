@@ -1,5 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +12,12 @@
 #include "common/log.h"
 
 static int log_fd = -1;
+static log_sink_fn log_sink;
+
+void log_set_sink(log_sink_fn sink)
+{
+    log_sink = sink;
+}
 static bool log_stdout;
 
 /* Lines logged before the log file exists (input checks, oVirt lookups)
@@ -29,6 +37,48 @@ static const char *const level_names[] = {
     [LOG_LEVEL_WARNING] = "WARNING",
     [LOG_LEVEL_ERROR] = "ERROR",
 };
+
+/* Foreground mode copies lines to stdout, whose reader may be gone (EPIPE:
+ * the wrapper ignores SIGPIPE) or stuck (a full pipe). Neither may stop
+ * the conversion: a line that cannot be written now is dropped, and after
+ * the first write error stdout is left alone for good (the wrapper log
+ * keeps every line). */
+static size_t stdout_dropped;
+
+static void mirror_to_stdout(const char *line, size_t len)
+{
+    struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+
+    if (poll(&p, 1, 0) != 1 || !(p.revents & POLLOUT) || (p.revents & (POLLERR | POLLNVAL))) {
+        if (p.revents & (POLLERR | POLLNVAL))
+            log_stdout = false;
+        stdout_dropped++;
+        return;
+    }
+    /* A free pipe slot takes PIPE_BUF bytes without blocking: longer
+     * lines are cut there. */
+    char cut[PIPE_BUF];
+    if (len > PIPE_BUF) {
+        memcpy(cut, line, PIPE_BUF - 1);
+        cut[PIPE_BUF - 1] = '\n';
+        line = cut;
+        len = PIPE_BUF;
+    }
+    if (write_all(STDOUT_FILENO, line, len) < 0) {
+        log_stdout = false;
+        return;
+    }
+}
+
+size_t log_stdout_dropped(void)
+{
+    return stdout_dropped;
+}
+
+bool log_stdout_mirrored(void)
+{
+    return log_stdout;
+}
 
 int log_open(const char *path)
 {
@@ -73,7 +123,10 @@ void log_msg(enum log_level level, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         n = 0;
+    size_t text_at = off;
     off += (size_t)n < sizeof line - off - 1 ? (size_t)n : sizeof line - off - 2;
+    if (log_sink)
+        log_sink(level, line + text_at, off - text_at);
     line[off++] = '\n';
 
     if (log_fd >= 0) {
@@ -86,7 +139,12 @@ void log_msg(enum log_level level, const char *fmt, ...)
     } else if (level >= LOG_LEVEL_INFO) {
         (void)write_all(STDERR_FILENO, line, off);
     }
-    if (log_stdout)
-        (void)write_all(STDOUT_FILENO, line, off);
+    if (log_stdout) {
+        mirror_to_stdout(line, off);
+        if (!log_stdout && log_fd >= 0) {
+            static const char note[] = "(stdout is gone: log lines go to this log only from here on)\n";
+            (void)write_all(log_fd, note, sizeof note - 1);
+        }
+    }
     errno = saved_errno;
 }

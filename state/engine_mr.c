@@ -2,6 +2,7 @@
  * {"message": TEXT, "timestamp": ..., "type": message|info|warning|error}.
  * Stage messages become `status`, errors `last_message`. Copy state is not
  * taken from here (this log can lag the v2v log). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "state/engine_parser-internal.h"
@@ -30,10 +31,14 @@ static void apply_record(struct engine_parser *p, struct json_object *o)
         state_set_status(p->state, msg, mlen);
     else if (strcmp(type, "error") == 0) {
         p->mr_error_seen = true;
+        free(p->mr_error);
+        p->mr_error = strndup(msg, mlen < STATE_MAX_MESSAGE ? mlen : STATE_MAX_MESSAGE);
         state_set_last_message(p->state, msg, mlen);
         log_error("engine error: %.*s", shown, msg);
-    } else if (strcmp(type, "warning") == 0)
+    } else if (strcmp(type, "warning") == 0) {
+        state_add_warning(p->state, msg, mlen);
         log_warning("engine warning: %.*s", shown, msg);
+    }
     else if (strcmp(type, "info") == 0)
         log_info("engine info: %.*s", shown, msg);
 }

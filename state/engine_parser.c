@@ -42,6 +42,9 @@ void engine_parser_free(struct engine_parser *p)
     free(p->reported);
     free(p->reported_len);
     free(p->v2v_error);
+    free(p->mr_error);
+    free(p->cause);
+    free(p->cause2);
     free(p);
 }
 

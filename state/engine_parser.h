@@ -12,6 +12,7 @@
 #ifndef V2VW_ENGINE_PARSER_H
 #define V2VW_ENGINE_PARSER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "state/state.h"
 
@@ -26,5 +27,12 @@ void engine_parser_feed_v2v_log(struct engine_parser *p, const char *buf, size_t
 void engine_parser_feed_mr_log(struct engine_parser *p, const char *buf, size_t len);
 /* End of input (engine exited): treat buffered partial records as complete. */
 void engine_parser_flush(struct engine_parser *p);
+/* The engine failed: make last_message the most specific error it printed
+ * (the machine-readable error when it says something itself; when it only
+ * points to earlier messages, or there is none, the first specific error
+ * line of the v2v log such as `nbdcopy: write at offset N failed: No space
+ * left on device`). Leaves last_message alone when the engine printed no
+ * error at all (returns false then). */
+bool engine_parser_apply_cause(struct engine_parser *p);
 
 #endif

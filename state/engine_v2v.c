@@ -75,12 +75,86 @@ static void copying_disk(struct engine_parser *p, const char *r, size_t n)
         if (e < s->n_disks && s->disks[e].progress < 100)
             state_set_disk_progress(s, e, 100);
     }
+    for (size_t k = 0; k < count; k++)
+        if (p->disk_size[k])
+            state_set_disk_size(s, k, p->disk_size[k]);
     p->current = num;
     p->cur_index = num - 1;
     p->copy_entry[num - 1] = 0;
     p->cur_path_known = false;
     if (num - 1 < p->n_reported)
         map_current(p, p->reported[num - 1], p->reported_len[num - 1]);
+}
+
+/* ---- disk sizes ---------------------------------------------------- */
+
+/* Disk `index` (copy number - 1) has `bytes`: remember, and tell the
+ * state once its entry exists. */
+static void disk_size(struct engine_parser *p, size_t index, uint64_t bytes)
+{
+    if (index >= STATE_MAX_DISKS || bytes == 0)
+        return;
+    p->disk_size[index] = bytes;
+    state_set_disk_size(p->state, index, bytes);
+}
+
+static bool parse_u64(const char *r, size_t n, size_t *i, uint64_t *out)
+{
+    size_t start = *i;
+    uint64_t v = 0;
+    while (*i < n && is_digit(r[*i]) && *i - start < 19) {
+        v = v * 10 + (uint64_t)(r[*i] - '0');
+        (*i)++;
+    }
+    *out = v;
+    return *i > start && (*i == n || !is_digit(r[*i]));
+}
+
+/* "libnbd: debug: nbdK: nbd_connect_unix: enter: unixsocket=\".../inI\""
+ * and "libnbd: debug: nbdK: nbd_get_size: leave: ret=SIZE". */
+static bool libnbd_line(struct engine_parser *p, const char *r, size_t n)
+{
+    size_t i = 18, k;
+    if (!has_prefix(r, n, LIT("libnbd: debug: nbd")))
+        return false;
+    if (!parse_uint(r, n, &i, 6, &k) || k >= ENGINE_NBD_HANDLES || !has_prefix(r + i, n - i, LIT(": nbd_")))
+        return true;
+    i += 6;
+    if (has_prefix(r + i, n - i, LIT("connect_unix: enter: unixsocket=\""))) {
+        size_t end = n;
+        if (end > 0 && r[end - 1] == '"')
+            end--;
+        size_t d = end;
+        while (d > i && is_digit(r[d - 1]))
+            d--;
+        size_t disk;
+        if (d < end && d >= 3 && memcmp(r + d - 3, "/in", 3) == 0 && parse_uint(r, end, &d, 7, &disk))
+            p->nbd_handle_disk[k] = disk + 1;
+    } else if (has_prefix(r + i, n - i, LIT("get_size: leave: ret="))) {
+        uint64_t bytes;
+        i += 21;
+        if (p->nbd_handle_disk[k] && parse_u64(r, n, &i, &bytes))
+            disk_size(p, p->nbd_handle_disk[k] - 1, bytes);
+    }
+    return true;
+}
+
+/* The copy's source nbdkit: "nbdkit: ...: debug: cow: underlying file
+ * size: SIZE", the first after "Copying disk N/M" when N's size is not
+ * known otherwise. */
+static bool nbdkit_size_line(struct engine_parser *p, const char *r, size_t n)
+{
+    static const char needle[] = "underlying file size: ";
+    if (p->current == 0 || p->disk_size[p->current - 1] || !has_prefix(r, n, LIT("nbdkit: ")))
+        return false;
+    const char *f = memmem(r, n, LIT(needle));
+    if (!f)
+        return false;
+    size_t i = (size_t)(f - r) + sizeof needle - 1;
+    uint64_t bytes;
+    if (parse_u64(r, n, &i, &bytes))
+        disk_size(p, p->current - 1, bytes);
+    return true;
 }
 
 /* "[  43.3] Text": elapsed seconds with one decimal, then the stage. */
@@ -154,6 +228,44 @@ static bool qemu_img_progress(struct engine_parser *p, const char *r, size_t n)
         return false;
     set_progress(p, v);
     return true;
+}
+
+/* ---- accelerator --------------------------------------------------- */
+
+/* libguestfs's appliance command line: "    -machine accel=tcg,graphics=off \"
+ * (forced or no KVM: tcg), "accel=kvm:tcg" (KVM with silent fallback:
+ * decided by the appliance kernel's lines below). */
+static bool machine_accel(struct engine_parser *p, const char *r, size_t n)
+{
+    static const char needle[] = "-machine accel=";
+    if (p->state->accel_final || n < 20)
+        return false;
+    const char *f = memmem(r, n < 64 ? n : 64, LIT(needle));
+    if (!f)
+        return false;
+    const char *a = f + sizeof needle - 1, *end = r + n;
+    size_t alen = 0;
+    while (a + alen < end && a[alen] != ',' && a[alen] != ' ')
+        alen++;
+    if (alen >= 3 && memcmp(a, "tcg", 3) == 0)
+        state_set_accel(p->state, "tcg", true);
+    else if (alen == 3 && memcmp(a, "kvm", 3) == 0)
+        state_set_accel(p->state, "kvm", true);
+    else if (alen >= 3 && memcmp(a, "kvm", 3) == 0)
+        state_set_accel(p->state, "kvm", false);
+    return true;
+}
+
+/* The appliance kernel says what it runs on: "[    0.000000] Hypervisor
+ * detected: KVM" or "smpboot: CPU0: ... QEMU TCG CPU ...". */
+static void kernel_accel(struct engine_parser *p, const char *r, size_t n)
+{
+    if (p->state->accel_final || !p->state->accel)
+        return;
+    if (memmem(r, n, LIT("Hypervisor detected: KVM")))
+        state_set_accel(p->state, "kvm", true);
+    else if (memmem(r, n, LIT("QEMU TCG CPU")))
+        state_set_accel(p->state, "tcg", true);
 }
 
 /* ---- source paths -------------------------------------------------- */
@@ -385,15 +497,16 @@ void engine_apply_v2v_error(struct engine_parser *p)
 
 void engine_v2v_record(struct engine_parser *p, const char *r, size_t n, struct scan_window *w)
 {
-    if (n == 0)
+    if (engine_cause_record(p, r, n) || n == 0)
         return;
     switch (r[0]) {
     case '[':
         if (stage_line(p, r, n))
             return;
+        kernel_accel(p, r, n);
         break;
     case ' ':
-        if (qemu_img_progress(p, r, n) || overlay_uri(p, r, n))
+        if (qemu_img_progress(p, r, n) || overlay_uri(p, r, n) || machine_accel(p, r, n))
             return;
         break;
     case 'v':
@@ -401,7 +514,11 @@ void engine_v2v_record(struct engine_parser *p, const char *r, size_t n, struct 
             return;
         break;
     case 'l':
-        if (qemu_img_info(p, r, n))
+        if (libnbd_line(p, r, n) || qemu_img_info(p, r, n))
+            return;
+        break;
+    case 'n':
+        if (nbdkit_size_line(p, r, n))
             return;
         break;
     default:

@@ -6,4 +6,8 @@ list(APPEND V2VW_STATE_SOURCES
   state/engine_parser.c
   state/engine_v2v.c
   state/engine_mr.c
+  state/engine_cause.c
+  state/error_class.c
+  state/state_rate.c
+  state/state_metrics.c
 )

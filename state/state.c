@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "state/error_class.h"
 #include "state/state.h"
 #include "common/cleanup.h"
 #include "common/utf8.h"
@@ -46,7 +47,7 @@ static bool append_disk(struct conversion_state *s, char *path)
         return false;
     s->disks = d;
     d[s->n_disks].path = path;
-    d[s->n_disks].progress = 0;
+    d[s->n_disks] = (struct state_disk){ .path = path };
     s->n_disks++;
     return true;
 }
@@ -105,6 +106,15 @@ void state_free(struct conversion_state *s)
     free(s->status);
     free(s->throttle_cpu);
     free(s->throttle_network);
+    free(s->vm_name);
+    free(s->output);
+    free(s->accel);
+    free(s->v2v_log);
+    free(s->wrapper_log);
+    free(s->throttle_file);
+    free(s->stall_saved);
+    for (size_t i = 0; i < s->n_warnings; i++)
+        free(s->warnings[i]);
     memset(s, 0, sizeof *s);
     s->disk_count = -1;
 }
@@ -122,18 +132,136 @@ void state_set_disk_count(struct conversion_state *s, int count)
 {
     if (count < -1 || s->disk_count == count)
         return;
+    uint64_t g = s->generation;
     s->disk_count = count;
-    bump(s);
+    /* disks[] never has fewer entries than disk_count says. */
+    if (count > 0 && (size_t)count <= STATE_MAX_DISKS)
+        grow_disks_to(s, (size_t)count - 1);
+    s->generation = g + 1;          /* one visible change */
+}
+
+void state_set_error(struct conversion_state *s, const char *msg, size_t len, const char *cls)
+{
+    if (!cls)
+        cls = msg ? error_class_of(msg, len) : NULL;
+    if (s->stalled) {
+        /* A real error replaces the stall warning for good. */
+        s->stalled = false;
+        free(s->stall_saved);
+        s->stall_saved = NULL;
+    }
+    bool changed = set_string(&s->last_message, msg, len);
+    if (changed || s->last_message_warning || s->last_message_class != cls) {
+        s->last_message_warning = false;
+        s->last_message_class = msg ? cls : NULL;
+        bump(s);
+    }
 }
 
 void state_set_last_message(struct conversion_state *s, const char *msg, size_t len)
 {
-    set_string_bump(s, &s->last_message, msg, len);
+    state_set_error(s, msg, len, NULL);
+}
+
+static void activity(struct conversion_state *s)
+{
+    s->activity_usec = state_clock();
+    if (s->stalled)
+        state_clear_stalled(s);
 }
 
 void state_set_status(struct conversion_state *s, const char *msg, size_t len)
 {
-    set_string_bump(s, &s->status, msg, len);
+    if (set_string(&s->status, msg, len)) {
+        bump(s);
+        activity(s);
+    }
+}
+
+void state_set_identity(struct conversion_state *s, const char *vm_name, const char *output,
+                        pid_t wrapper_pid)
+{
+    bool changed = set_string(&s->vm_name, vm_name, vm_name ? strlen(vm_name) : 0);
+    changed |= set_string(&s->output, output, output ? strlen(output) : 0);
+    if (changed || s->wrapper_pid != wrapper_pid) {
+        s->wrapper_pid = wrapper_pid;
+        bump(s);
+    }
+}
+
+void state_set_files(struct conversion_state *s, const char *v2v_log, const char *wrapper_log,
+                     const char *throttle_file)
+{
+    bool changed = set_string(&s->v2v_log, v2v_log, v2v_log ? strlen(v2v_log) : 0);
+    changed |= set_string(&s->wrapper_log, wrapper_log, wrapper_log ? strlen(wrapper_log) : 0);
+    changed |= set_string(&s->throttle_file, throttle_file, throttle_file ? strlen(throttle_file) : 0);
+    if (changed)
+        bump(s);
+}
+
+void state_set_started_at(struct conversion_state *s, int64_t utc)
+{
+    if (s->started_at != utc) {
+        s->started_at = utc;
+        bump(s);
+    }
+}
+
+void state_set_finished_at(struct conversion_state *s, int64_t utc)
+{
+    if (s->finished_at != utc) {
+        s->finished_at = utc;
+        bump(s);
+    }
+}
+
+void state_set_accel(struct conversion_state *s, const char *accel, bool final)
+{
+    if (s->accel_final)
+        return;
+    s->accel_final = final;
+    set_string_bump(s, &s->accel, accel, strlen(accel));
+}
+
+void state_add_warning(struct conversion_state *s, const char *msg, size_t len)
+{
+    if (s->n_warnings >= STATE_MAX_WARNINGS)
+        return;
+    char *v = utf8_sanitize(msg, len, STATE_MAX_MESSAGE);
+    if (!v)
+        return;
+    s->warnings[s->n_warnings++] = v;
+    bump(s);
+}
+
+void state_set_stalled(struct conversion_state *s, unsigned seconds)
+{
+    char msg[160];
+    if (s->stalled || s->finished)
+        return;
+    int n = snprintf(msg, sizeof msg, "stalled: no progress and no stage change for %u seconds "
+                     "(the conversion goes on)", seconds);
+    s->stall_saved = s->last_message;
+    s->stall_saved_warning = s->last_message_warning;
+    s->stall_saved_class = s->last_message_class;
+    s->last_message = utf8_sanitize(msg, (size_t)n, STATE_MAX_MESSAGE);
+    s->last_message_warning = true;
+    s->last_message_class = NULL;
+    s->stalled = true;
+    bump(s);
+}
+
+void state_clear_stalled(struct conversion_state *s)
+{
+    if (!s->stalled)
+        return;
+    free(s->last_message);
+    s->last_message = s->stall_saved;
+    s->last_message_warning = s->stall_saved_warning;
+    s->last_message_class = s->stall_saved_class;
+    s->stall_saved = NULL;
+    s->stalled = false;
+    bump(s);
 }
 
 void state_set_output_name(struct conversion_state *s, const char *name)
@@ -183,6 +311,18 @@ void state_set_disk_progress(struct conversion_state *s, size_t index, double pr
     if (progress <= s->disks[index].progress)
         return;                    /* never backwards */
     s->disks[index].progress = progress;
+    uint64_t now = state_clock();
+    state_rate_sample(&s->disks[index].rate, now, progress);
+    state_rate_sample(&s->rate, now, state_overall_progress(s));
+    bump(s);
+    activity(s);
+}
+
+void state_set_disk_size(struct conversion_state *s, size_t index, uint64_t bytes)
+{
+    if (index >= s->n_disks || s->disks[index].bytes_total == bytes)
+        return;
+    s->disks[index].bytes_total = bytes;
     bump(s);
 }
 
@@ -240,6 +380,16 @@ void state_set_finished(struct conversion_state *s)
     bump(s);
 }
 
+bool state_sizes_known(const struct conversion_state *s)
+{
+    if (s->n_disks == 0 || (s->disk_count > 0 && (size_t)s->disk_count > s->n_disks))
+        return false;
+    for (size_t i = 0; i < s->n_disks; i++)
+        if (s->disks[i].bytes_total == 0)
+            return false;
+    return true;
+}
+
 double state_overall_progress(const struct conversion_state *s)
 {
     size_t n = s->n_disks;
@@ -247,8 +397,13 @@ double state_overall_progress(const struct conversion_state *s)
         n = (size_t)s->disk_count;
     if (n == 0)
         return 0;
-    double sum = 0;
-    for (size_t i = 0; i < s->n_disks; i++)
+    double sum = 0, weighted = 0, total = 0;
+    for (size_t i = 0; i < s->n_disks; i++) {
         sum += s->disks[i].progress;
+        weighted += s->disks[i].progress * (double)s->disks[i].bytes_total;
+        total += (double)s->disks[i].bytes_total;
+    }
+    if (n == s->n_disks && state_sizes_known(s) && total > 0)
+        return weighted / total;
     return sum / (double)n;
 }

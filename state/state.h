@@ -16,10 +16,21 @@
 #define STATE_MAX_MESSAGE 4096        /* bytes kept of last_message/status */
 #define STATE_MAX_DISK_IDS 1024
 
+/* A smoothed rate of a percentage (state_rate.c). */
+struct state_rate {
+    uint64_t sample_usec;              /* 0 = no sample yet */
+    double sample_value;
+    double per_sec;                    /* percent per second, 0 = not known */
+};
+
 struct state_disk {
     char *path;
     double progress;                   /* 0..100 */
+    uint64_t bytes_total;              /* EXT: the disk's size, 0 = not known */
+    struct state_rate rate;
 };
+
+#define STATE_MAX_WARNINGS 32         /* engine warnings kept (the first ones) */
 
 struct conversion_state {
     struct state_disk *disks;          /* `disks`, in order */
@@ -36,7 +47,27 @@ struct conversion_state {
 
     char *vm_id;                       /* NULL = omitted */
     char *output_name;                 /* EXT: the engine's -on name (pod mode), NULL = omitted */
-    char *last_message;                /* NULL = omitted; type is always "error" */
+    char *last_message;                /* NULL = omitted */
+    bool last_message_warning;         /* type "warning" (a stall), else "error" */
+    const char *last_message_class;    /* EXT: error_class vocabulary, NULL = none */
+
+    /* EXT identity (NULL/0 = omitted). */
+    char *vm_name;
+    char *output;                      /* output kind */
+    pid_t wrapper_pid;
+    int64_t started_at, finished_at;   /* UTC seconds, 0 = not yet */
+    char *accel;                       /* "kvm" or "tcg" from the engine log */
+    bool accel_final;                  /* accel seen for sure (not a kvm:tcg guess) */
+    char *v2v_log, *wrapper_log, *throttle_file;   /* for the admin command */
+
+    struct state_rate rate;            /* overall */
+    bool stalled;                      /* EXT: no progress for stall_seconds */
+    char *stall_saved;                 /* last_message before the stall warning */
+    bool stall_saved_warning;
+    const char *stall_saved_class;
+    char *warnings[STATE_MAX_WARNINGS];/* EXT: the engine's warnings */
+    size_t n_warnings;
+    uint64_t activity_usec;            /* last progress or stage change (monotonic) */
     char *status;                      /* EXT: current stage phrase, NULL = omitted */
     char *throttle_cpu;                /* applied limit as text, NULL = null */
     char *throttle_network;
@@ -56,6 +87,24 @@ int state_init(struct conversion_state *s, const char *const *source_disks, size
 void state_free(struct conversion_state *s);
 
 /* Setters. All copy their string arguments and sanitize them. */
+/* An error with its class (error_class.h); NULL class = looked up in the
+ * table of the engine's messages. */
+void state_set_error(struct conversion_state *s, const char *msg, size_t len, const char *cls);
+void state_set_identity(struct conversion_state *s, const char *vm_name, const char *output,
+                        pid_t wrapper_pid);
+void state_set_files(struct conversion_state *s, const char *v2v_log, const char *wrapper_log,
+                     const char *throttle_file);
+void state_set_started_at(struct conversion_state *s, int64_t utc);
+void state_set_finished_at(struct conversion_state *s, int64_t utc);
+/* "kvm" or "tcg"; final = the engine's log says it for sure. */
+void state_set_accel(struct conversion_state *s, const char *accel, bool final);
+void state_add_warning(struct conversion_state *s, const char *msg, size_t len);
+/* No progress or stage change for `seconds`: a warning, stalled = true.
+ * Any progress or stage change clears it (the message before comes back). */
+void state_set_stalled(struct conversion_state *s, unsigned seconds);
+void state_clear_stalled(struct conversion_state *s);
+/* The monotonic clock in microseconds (tests may replace it). */
+extern uint64_t (*state_clock)(void);
 void state_set_started(struct conversion_state *s, pid_t pid);
 void state_set_disk_count(struct conversion_state *s, int count);
 void state_set_last_message(struct conversion_state *s, const char *msg, size_t len);
@@ -68,6 +117,9 @@ void state_set_throttling(struct conversion_state *s, const char *cpu, const cha
  * engine copies more disks than source_disks named (path "disk N" unless
  * the engine reported one). Progress never goes backwards within a disk. */
 void state_set_disk_progress(struct conversion_state *s, size_t index, double progress);
+/* The size of disk `index` (0-based) as the engine's log says; only for
+ * entries that exist. */
+void state_set_disk_size(struct conversion_state *s, size_t index, uint64_t bytes);
 /* Engine reported `path` for the disk it copies as number `index` (0-based):
  * return the index of the entry that path belongs to (an exact path match
  * among all entries, else the copy-order entry `index`, which is created
@@ -79,8 +131,25 @@ void state_set_return_code(struct conversion_state *s, int rc);
 void state_set_failed(struct conversion_state *s);
 void state_set_finished(struct conversion_state *s);
 
-/* EXT overall progress: mean disk progress over max(disk_count, n_disks). */
+/* EXT overall progress over max(disk_count, n_disks) disks: weighted by
+ * size when every disk's size is known, else the mean. */
 double state_overall_progress(const struct conversion_state *s);
+/* Every disk's size is known (so progress is weighted by size). */
+bool state_sizes_known(const struct conversion_state *s);
+/* EXT: the sum of known disk sizes (0 when none is known), bytes copied of
+ * them, a smoothed rate and the time left (-1 = not known). */
+uint64_t state_bytes_total(const struct conversion_state *s);
+uint64_t state_bytes_copied(const struct conversion_state *s);
+double state_rate_bps(const struct conversion_state *s);
+int64_t state_eta_seconds(const struct conversion_state *s);
+uint64_t state_disk_bytes_copied(const struct state_disk *d);
+double state_disk_rate_bps(const struct state_disk *d);
+int64_t state_disk_eta_seconds(const struct state_disk *d);
+
+/* Smoothed rates (state_rate.c): a new value at time now. */
+void state_rate_sample(struct state_rate *r, uint64_t now_usec, double value);
+/* Seconds until 100 at the smoothed rate, -1 = not known. */
+int64_t state_rate_eta(const struct state_rate *r, double value);
 
 /* The state as the JSON object of the state file (new reference). */
 struct json_object *state_to_json(const struct conversion_state *s);

@@ -1,7 +1,9 @@
 /* The state as the JSON object of the state file (CONTRACT §6). */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "state/error_class.h"
 #include "state/state.h"
 #include "common/cleanup.h"
 
@@ -42,6 +44,31 @@ static bool add_string_or_null(struct json_object *o, const char *key, const cha
     return json_object_object_add(o, key, NULL) == 0;
 }
 
+/* EXT copy figures of one disk or the whole: bytes when the size is
+ * known, rate and ETA when measured. */
+static bool add_copy_figures(struct json_object *o, uint64_t total, uint64_t copied, double rate,
+                             int64_t eta)
+{
+    if (total > 0 && (!add(o, "bytes_total", json_object_new_int64((int64_t)total))
+                      || !add(o, "bytes_copied", json_object_new_int64((int64_t)copied))))
+        return false;
+    if (rate >= 0 && !add(o, "rate_bps", json_object_new_int64((int64_t)(rate + 0.5))))
+        return false;
+    if (eta >= 0 && !add(o, "eta_seconds", json_object_new_int64(eta)))
+        return false;
+    return true;
+}
+
+static struct json_object *rfc3339(int64_t utc)
+{
+    char buf[32];
+    struct tm tm;
+    time_t t = (time_t)utc;
+    if (!gmtime_r(&t, &tm) || strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        return NULL;
+    return json_object_new_string(buf);
+}
+
 static struct json_object *disks_to_json(const struct conversion_state *s)
 {
     _cleanup_json_ struct json_object *a = json_object_new_array_ext((int)s->n_disks);
@@ -51,6 +78,10 @@ static struct json_object *disks_to_json(const struct conversion_state *s)
         _cleanup_json_ struct json_object *d = json_object_new_object();
         if (!d || !add(d, "path", json_object_new_string(s->disks[i].path)) ||
             !add(d, "progress", json_number(s->disks[i].progress, 2)))
+            return NULL;
+        const struct state_disk *sd = &s->disks[i];
+        if (!add_copy_figures(d, sd->bytes_total, state_disk_bytes_copied(sd), state_disk_rate_bps(sd),
+                              sd->progress > 0 && sd->progress < 100 ? state_disk_eta_seconds(sd) : -1))
             return NULL;
         if (json_object_array_add(a, d) < 0)
             return NULL;
@@ -68,13 +99,52 @@ static struct json_object *throttling_to_json(const struct conversion_state *s)
     return TAKE_PTR(t);
 }
 
-static struct json_object *message_to_json(const char *msg)
+static struct json_object *message_to_json(const struct conversion_state *s)
 {
     _cleanup_json_ struct json_object *m = json_object_new_object();
-    if (!m || !add(m, "message", json_object_new_string(msg)) ||
-        !add(m, "type", json_object_new_string("error")))
+    if (!m || !add(m, "message", json_object_new_string(s->last_message)) ||
+        !add(m, "type", json_object_new_string(s->last_message_warning ? "warning" : "error")))
+        return NULL;
+    const char *hint = s->last_message_warning
+        ? "Check the engine's log for what it waits on; the conversion is not stopped."
+        : error_class_hint(s->last_message_class);
+    if (s->last_message_class && !add(m, "class", json_object_new_string(s->last_message_class)))
+        return NULL;
+    if (hint && !add(m, "hint", json_object_new_string(hint)))
         return NULL;
     return TAKE_PTR(m);
+}
+
+static bool add_string_if(struct json_object *o, const char *key, const char *v)
+{
+    return !v || add(o, key, json_object_new_string(v));
+}
+
+/* EXT keys: identity, times, accel, copy figures, stall, warnings, files. */
+static bool add_ext(struct json_object *o, const struct conversion_state *s)
+{
+    if (!add_string_if(o, "vm_name", s->vm_name) || !add_string_if(o, "output", s->output)
+        || (s->wrapper_pid > 0 && !add(o, "wrapper_pid", json_object_new_int((int)s->wrapper_pid)))
+        || (s->started_at && !add(o, "started_at", rfc3339(s->started_at)))
+        || (s->finished_at && !add(o, "finished_at", rfc3339(s->finished_at)))
+        || !add_string_if(o, "accel", s->accel))
+        return false;
+    double progress = state_overall_progress(s);
+    if (!add_copy_figures(o, state_sizes_known(s) ? state_bytes_total(s) : 0, state_bytes_copied(s),
+                          state_rate_bps(s), progress > 0 && progress < 100 && !s->finished ? state_eta_seconds(s) : -1)
+        || !add(o, "progress_by", json_object_new_string(state_sizes_known(s) ? "size" : "count"))
+        || !add(o, "stalled", json_object_new_boolean(s->stalled)))
+        return false;
+    if (s->n_warnings) {
+        _cleanup_json_ struct json_object *w = json_object_new_array_ext((int)s->n_warnings);
+        for (size_t i = 0; w && i < s->n_warnings; i++)
+            if (json_object_array_add(w, json_object_new_string(s->warnings[i])) < 0)
+                return false;
+        if (!add(o, "warnings", TAKE_PTR(w)))
+            return false;
+    }
+    return add_string_if(o, "v2v_log", s->v2v_log) && add_string_if(o, "wrapper_log", s->wrapper_log)
+        && add_string_if(o, "throttling_file", s->throttle_file);
 }
 
 struct json_object *state_to_json(const struct conversion_state *s)
@@ -93,7 +163,7 @@ struct json_object *state_to_json(const struct conversion_state *s)
         if (s->pid > 0 && !add(o, "pid", json_object_new_int((int)s->pid)))
             return NULL;
     }
-    if (s->last_message && !add(o, "last_message", message_to_json(s->last_message)))
+    if (s->last_message && !add(o, "last_message", message_to_json(s)))
         return NULL;
     if (s->output_name && !add(o, "output_name", json_object_new_string(s->output_name)))
         return NULL;
@@ -105,7 +175,7 @@ struct json_object *state_to_json(const struct conversion_state *s)
         return NULL;
     if (s->status && !add(o, "status", json_object_new_string(s->status)))
         return NULL;
-    if (!add(o, "progress", json_number(state_overall_progress(s), 1)))
+    if (!add(o, "progress", json_number(state_overall_progress(s), 1)) || !add_ext(o, s))
         return NULL;
     return TAKE_PTR(o);
 }

@@ -25,7 +25,7 @@ check "2.x: direct runner" grep -q '(direct runner' "$SCRATCH/stdout"
 check "2.x: the disk is at disk1/disk.img" test "$(cat "$KUBE_DATA/vm/disk1/disk.img")" = "disk 1"
 check "2.x: no NAME-sda left beside it" test ! -e "$KUBE_DATA/vm/win2k22-server-sda"
 
-FAKE_ENGINE_CAPS=$V1 expect_argv "1.x: -o json with the disks pattern" "$(input_pod 'Win2k22 Server' | jq '.output_format = "qcow2"')" \
+FAKE_ENGINE_VERSION=1.42.0 FAKE_ENGINE_CAPS=$V1 expect_argv "1.x: -o json with the disks pattern" "$(input_pod 'Win2k22 Server' | jq '.output_format = "qcow2"')" \
     "-v -x S/disk.img --root first --machine-readable=file:MR -i disk -on Win2k22 Server -o json -os S/data/vm -oo json-disks-pattern=disk%{DiskNo}/disk.img -of qcow2"
 STATE=$(head -1 "$SCRATCH/stdout" | jq -r .state_file)
 check "1.x: no output_name in the state" test "$(jq -r .output_name "$STATE")" = null

@@ -274,9 +274,9 @@ static void ssh_after_copy1(const struct conversion_state *s)
 
 static char *fixture(const char *name)
 {
-    const char *shared = getenv("SHARED_DIR");
+    const char *src = getenv("SRCDIR");
     char *d = NULL;
-    if (asprintf(&d, "%s/fixtures/virt-v2v-2.2/%s", shared ? shared : "../shared", name) < 0)
+    if (asprintf(&d, "%s/tests/data/virt-v2v-2.2/%s", src ? src : ".", name) < 0)
         abort();
     return d;
 }
@@ -425,7 +425,7 @@ static void test_rules(void)
     CHECK(s.disk_count == -1 && s.n_disks == 0, "mr log moved copy state");
     CHECK(s.status && strcmp(s.status, "Copying disk 1/3") == 0, "mr status");
     v2v(p, "[   5.0] Copying disk 1/3\nnbdkit: debug: x\r|  10% [-]nbdkit: file.2: debug: y\n");
-    CHECK(s.disk_count == 3 && s.n_disks == 1 && s.disks[0].progress == 10,
+    CHECK(s.disk_count == 3 && s.n_disks == 3 && s.disks[0].progress == 10,
           "ASCII spinner after \\r: %zu disks", s.n_disks);
     v2v(p, "-  40% [**]\r\xe2\x96\x97  20% [*]\r");
     CHECK(s.disks[0].progress == 40, "progress went backwards: %g", s.disks[0].progress);
@@ -469,6 +469,145 @@ static void test_rules(void)
     CHECK(s.disk_count == -1, "partial record parsed early");
     engine_parser_flush(p);
     CHECK(s.disk_count == 2, "flush parsed the partial record");
+    engine_parser_free(p);
+    state_free(&s);
+}
+
+/* disk_count and disks[] agree from the moment the count is known, with
+ * and without source_disks (every source disk once, in order). */
+static void test_disk_entries_with_count(void)
+{
+    struct conversion_state s;
+    state_init(&s, NULL, 0, false);
+    struct engine_parser *p = engine_parser_new(&s);
+    v2v(p, "[  43.3] Copying disk 1/2\n");
+    CHECK(s.disk_count == 2 && s.n_disks == 2, "no source_disks: disk_count %d, %zu entries",
+          s.disk_count, s.n_disks);
+    CHECK(s.n_disks == 2 && strcmp(s.disks[1].path, "disk 2") == 0 && s.disks[1].progress == 0,
+          "disk 2 entry before its copy");
+    engine_parser_free(p);
+    state_free(&s);
+
+    static const char *const src[] = { "[ds] vm/a.vmdk", "[ds] vm/b.vmdk" };
+    state_init(&s, src, 2, true);
+    p = engine_parser_new(&s);
+    v2v(p, "[  43.3] Copying disk 1/3\n");
+    CHECK(s.disk_count == 3 && s.n_disks == 3, "source_disks 2, count 3: %zu entries", s.n_disks);
+    CHECK(s.n_disks == 3 && strcmp(s.disks[0].path, src[0]) == 0 && strcmp(s.disks[1].path, src[1]) == 0,
+          "source disks kept in order");
+    engine_parser_free(p);
+    state_free(&s);
+}
+
+/* Feed a fixture's v2v log up to and including the line that starts with
+ * `upto` (all of it when NULL). */
+static void feed_v2v_upto(struct engine_parser *p, const char *dir, const char *upto)
+{
+    struct blob v = slurp(dir, "v2v.log");
+    size_t len = v.len;
+    if (upto) {
+        const char *at = strstr(v.data, upto);
+        const char *eol = at ? strchr(at, '\n') : NULL;
+        len = eol ? (size_t)(eol + 1 - v.data) : v.len;
+    }
+    engine_parser_feed_v2v_log(p, v.data, len);
+    free(v.data);
+}
+
+/* Overall progress is weighted by disk size when the log names the sizes
+ * (a 512 MiB disk copied, a 6 GiB one not yet: 7.7 %, not 50 %), by count
+ * when it does not. */
+static void test_progress_weighted_by_size(void)
+{
+    _cleanup_free_ char *big = fixture("big-disk-6g-raw"), *two = fixture("two-disks");
+    struct conversion_state s;
+
+    state_init(&s, NULL, 0, false);
+    struct engine_parser *p = engine_parser_new(&s);
+    feed_v2v_upto(p, big, "[  51.3] Copying disk 2/2");
+    CHECK(s.n_disks == 2 && s.disks[0].bytes_total == 536870912ULL && s.disks[1].bytes_total == 6442450944ULL,
+          "big-disk: sizes from libnbd (%zu disks)", s.n_disks);
+    double want = 100.0 * 536870912.0 / (536870912.0 + 6442450944.0);
+    CHECK(fabs(state_overall_progress(&s) - want) < 0.01, "big-disk: overall %g, want %g",
+          state_overall_progress(&s), want);
+    CHECK(state_sizes_known(&s), "big-disk: sizes known");
+    engine_parser_free(p);
+    state_free(&s);
+
+    /* two-disks: no libnbd size lines; each copy's nbdkit names its size. */
+    state_init(&s, NULL, 0, false);
+    p = engine_parser_new(&s);
+    feed_v2v_upto(p, two, NULL);
+    CHECK(s.n_disks == 2 && s.disks[0].bytes_total == 536870912ULL && s.disks[1].bytes_total == 67108864ULL,
+          "two-disks: sizes from the copy's nbdkit: %llu %llu",
+          s.n_disks ? (unsigned long long)s.disks[0].bytes_total : 0ULL,
+          s.n_disks > 1 ? (unsigned long long)s.disks[1].bytes_total : 0ULL);
+    engine_parser_free(p);
+    state_free(&s);
+
+    /* Unknown sizes: the mean by count. */
+    state_init(&s, NULL, 0, false);
+    p = engine_parser_new(&s);
+    v2v(p, "[   1.0] Copying disk 1/2\n\xe2\x96\x90 100% [****]\n[   2.0] Copying disk 2/2\n");
+    CHECK(!state_sizes_known(&s) && fabs(state_overall_progress(&s) - 50) < 0.01,
+          "no sizes: overall %g", state_overall_progress(&s));
+    engine_parser_free(p);
+    state_free(&s);
+}
+
+/* EXT keys from real transcripts: accel (the appliance's -machine accel=
+ * line), the engine's warnings kept, the error class of no-os. */
+static void test_ext_from_transcripts(void)
+{
+    _cleanup_free_ char *single = fixture("single-disk"), *noos = fixture("no-os");
+    struct conversion_state s;
+
+    state_init(&s, NULL, 0, false);
+    struct engine_parser *p = engine_parser_new(&s);
+    feed_v2v_upto(p, single, NULL);
+    struct blob mr = slurp(single, "mr.log");
+    engine_parser_feed_mr_log(p, mr.data, mr.len);
+    free(mr.data);
+    engine_parser_flush(p);
+    CHECK(s.accel && strcmp(s.accel, "tcg") == 0 && s.accel_final, "accel %s", s.accel ? s.accel : "(none)");
+    CHECK(s.n_warnings == 2 && strstr(s.warnings[0], "QEMU Guest Agent MSI not found"),
+          "warnings: %zu", s.n_warnings);
+    engine_parser_free(p);
+    state_free(&s);
+
+    /* accel=kvm:tcg is decided by the appliance kernel's line. */
+    state_init(&s, NULL, 0, false);
+    p = engine_parser_new(&s);
+    v2v(p, "    -machine accel=kvm:tcg \\\n");
+    CHECK(s.accel && strcmp(s.accel, "kvm") == 0 && !s.accel_final, "kvm:tcg is a guess");
+    v2v(p, "[    0.650388] smpboot: CPU0: AMD QEMU TCG CPU version 2.5+ (family: 0xf)\n");
+    CHECK(s.accel && strcmp(s.accel, "tcg") == 0 && s.accel_final, "fell back to tcg: %s", s.accel);
+    engine_parser_free(p);
+    state_free(&s);
+
+    state_init(&s, NULL, 0, false);
+    p = engine_parser_new(&s);
+    mr = slurp(noos, "mr.log");
+    engine_parser_feed_mr_log(p, mr.data, mr.len);
+    free(mr.data);
+    CHECK(s.last_message_class && strcmp(s.last_message_class, "no-root-filesystem") == 0, "no-os class %s",
+          s.last_message_class ? s.last_message_class : "(none)");
+    engine_parser_free(p);
+    state_free(&s);
+}
+
+/* The cause taken from the v2v log never carries a password value. */
+static void test_cause_masks_passwords(void)
+{
+    struct conversion_state s;
+    state_init(&s, NULL, 0, false);
+    struct engine_parser *p = engine_parser_new(&s);
+    v2v(p, "nbdkit: curl[1]: error: login failed for user=admin password=hunter2 (HTTP 401)\n"
+           "virt-v2v: error: nbdkit command failed, see earlier error messages\n");
+    engine_parser_flush(p);
+    CHECK(engine_parser_apply_cause(p), "a cause");
+    CHECK(s.last_message && !strstr(s.last_message, "hunter2") && strstr(s.last_message, "password=***"),
+          "masked: %s", s.last_message ? s.last_message : "(none)");
     engine_parser_free(p);
     state_free(&s);
 }
@@ -541,11 +680,22 @@ static void test_invalid_utf8(void)
     state_free(&s);
 }
 
+/* Rates depend on time; the parser's results must not. */
+static uint64_t frozen_clock(void)
+{
+    return 1000000;
+}
+
 int main(void)
 {
     log_open("/dev/null");
+    state_clock = frozen_clock;
     test_record_cap();               /* first: before the heap gets busy */
     test_rules();
+    test_disk_entries_with_count();
+    test_progress_weighted_by_size();
+    test_ext_from_transcripts();
+    test_cause_masks_passwords();
     test_invalid_utf8();
     test_fixtures_2x();
     test_transcripts_1x();

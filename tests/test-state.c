@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "state/error_class.h"
 #include "state/state.h"
 #include "common/utf8.h"
 #include "common/cleanup.h"
@@ -73,7 +74,8 @@ static void test_json_keys(void)
     CHECK(strcmp(text, "{\"disks\":[{\"path\":\"[ds] vm/a.vmdk\",\"progress\":0.0},"
                        "{\"path\":\"[ds] vm/b.vmdk\",\"progress\":0.0}],\"disk_count\":2,"
                        "\"failed\":false,\"throttling\":{\"cpu\":null,\"network\":null},"
-                       "\"progress\":0.0}") == 0, "first state: %s", text);
+                       "\"progress\":0.0,\"progress_by\":\"count\",\"stalled\":false}") == 0,
+          "first state: %s", text);
 
     state_set_started(&s, 4242);
     state_set_disk_progress(&s, 0, 42.5);
@@ -103,7 +105,10 @@ static void test_json_keys(void)
     free(text);
     text = to_text(&s);
     CHECK(strstr(text, "\"progress\":42.5}") && strstr(text, "\"progress\":10.42}") &&
-          strstr(text, "\"progress\":26.5}") && strstr(text, "\"message\":\"bad/thing\""),
+          strstr(text, "\"progress\":26.5,") && strstr(text, "\"message\":\"bad/thing\""),
+          "numbers and no slash escapes: %s", text);
+    CHECK(strstr(text, "\"progress\":42.5}") && strstr(text, "\"progress\":10.42}") &&
+          strstr(text, "\"message\":\"bad/thing\""),
           "numbers and no slash escapes: %s", text);
     state_free(&s);
 
@@ -112,7 +117,8 @@ static void test_json_keys(void)
     free(text);
     text = to_text(&s);
     CHECK(strcmp(text, "{\"disks\":[],\"failed\":false,\"throttling\":{\"cpu\":null,"
-                       "\"network\":null},\"progress\":0.0}") == 0, "empty state: %s", text);
+                       "\"network\":null},\"progress\":0.0,\"progress_by\":\"count\","
+                       "\"stalled\":false}") == 0, "empty state: %s", text);
     state_free(&s);
 }
 
@@ -143,7 +149,7 @@ static void test_generation(void)
     BUMPS(state_set_throttling(&s, NULL, NULL), 0);
     BUMPS(state_set_throttling(&s, "1", NULL), 1);
     BUMPS(state_set_throttling(&s, "1", NULL), 0);
-    BUMPS(state_set_disk_progress(&s, 0, 0), 1);        /* creates "disk 1" */
+    BUMPS(state_set_disk_progress(&s, 0, 0), 0);        /* "disk 1" exists: disk_count 2 */
     BUMPS(state_set_disk_progress(&s, 0, 0), 0);
     BUMPS(state_set_disk_progress(&s, 0, 30), 1);
     BUMPS(state_set_disk_progress(&s, 0, 20), 0);       /* never backwards */
@@ -371,6 +377,70 @@ static int test_full_tmpfs(void)
 
 /* `test-state full-tmpfs` runs only the root part (its own ctest test, so
  * it shows as skipped, not passed, where it cannot run). */
+/* Rates, ETA and bytes with a clock the test moves; the stall warning
+ * and its clearing; the bounded warnings list. */
+static uint64_t test_now;
+static uint64_t test_clock(void)
+{
+    return test_now;
+}
+
+static void test_rates_and_stall(void)
+{
+    struct conversion_state s;
+    state_clock = test_clock;
+    test_now = 1000000;
+    state_init(&s, NULL, 0, false);
+    state_set_disk_count(&s, 2);
+    state_set_disk_size(&s, 0, 1000000000);
+    state_set_disk_size(&s, 1, 3000000000);
+    state_set_disk_progress(&s, 0, 10);
+    test_now += 2000000;
+    state_set_disk_progress(&s, 0, 30);                  /* 10 %/s of 1 GB */
+    CHECK(fabs(state_disk_rate_bps(&s.disks[0]) - 100000000) < 1, "disk rate %g", state_disk_rate_bps(&s.disks[0]));
+    CHECK(state_disk_eta_seconds(&s.disks[0]) == 7, "disk eta %lld", (long long)state_disk_eta_seconds(&s.disks[0]));
+    CHECK(state_bytes_total(&s) == 4000000000ULL && state_bytes_copied(&s) == 300000000ULL, "bytes");
+    CHECK(fabs(state_overall_progress(&s) - 7.5) < 1e-9, "weighted overall %g", state_overall_progress(&s));
+    CHECK(fabs(state_rate_bps(&s) - 100000000) < 1, "overall rate %g", state_rate_bps(&s));
+    test_now += 1000000;
+    state_set_disk_progress(&s, 0, 60);                  /* 30 %/s: smoothed to 20 */
+    CHECK(fabs(s.disks[0].rate.per_sec - 20) < 1e-9, "smoothed %g", s.disks[0].rate.per_sec);
+
+    state_set_error(&s, "earlier", 7, NULL);
+    state_set_stalled(&s, 600);
+    CHECK(s.stalled && s.last_message_warning && strstr(s.last_message, "stalled: no progress"), "stalled");
+    struct json_object *o = state_to_json(&s), *lm;
+    CHECK(json_object_object_get_ex(o, "last_message", &lm)
+          && strcmp(json_object_get_string(json_object_object_get(lm, "type")), "warning") == 0
+          && json_object_get_boolean(json_object_object_get(o, "stalled")), "stall in JSON");
+    json_object_put(o);
+    test_now += 1000000;
+    state_set_disk_progress(&s, 0, 61);
+    CHECK(!s.stalled && !s.last_message_warning && strcmp(s.last_message, "earlier") == 0, "progress cleared it");
+
+    for (int i = 0; i < STATE_MAX_WARNINGS + 5; i++)
+        state_add_warning(&s, "w", 1);
+    CHECK(s.n_warnings == STATE_MAX_WARNINGS, "warnings bounded: %zu", s.n_warnings);
+    state_free(&s);
+}
+
+/* Every class of the vocabulary has a hint; the table's order picks the
+ * specific class. */
+static void test_error_classes(void)
+{
+    static const char *const all[] = { "source-auth", "source-unreachable", "tls-thumbprint",
+        "no-root-filesystem", "hibernated-windows", "luks-key", "no-space", "output-auth", "killed",
+        "cancelled", "timeout", "internal" };
+    for (size_t i = 0; i < ELEMENTSOF(all); i++)
+        CHECK(error_class_hint(all[i]) && !strchr(error_class_hint(all[i]), '\n'), "hint of %s", all[i]);
+    CHECK(error_class_hint("unknown") == NULL, "unknown has no hint");
+    const char *m = "internal error: invalid argument: libvirt: authentication failed: x";
+    CHECK(strcmp(error_class_of(m, strlen(m)), "source-auth") == 0, "specific before internal");
+    m = "nbdcopy: write at offset 1 failed: NO SPACE LEFT ON DEVICE";
+    CHECK(strcmp(error_class_of(m, strlen(m)), "no-space") == 0, "case-insensitive");
+    CHECK(strcmp(error_class_of("x", 1), "unknown") == 0, "unknown");
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "full-tmpfs") == 0) {
@@ -384,6 +454,8 @@ int main(int argc, char **argv)
     test_map_disk_path();
     test_utf8();
     test_write_atomic();
+    test_rates_and_stall();
+    test_error_classes();
     if (failures) {
         fprintf(stderr, "%d failure(s)\n", failures);
         return 1;

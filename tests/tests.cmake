@@ -4,8 +4,8 @@
 #   v2vw_unit_test(NAME SOURCES...)     a C test program linked with the rooms
 #   v2vw_shell_test(NAME SCRIPT)        a shell test that runs the real binary
 #
-# Shell tests get: WRAPPER (the binary), SRCDIR, BUILDDIR, SHARED_DIR,
-# TESTS_DIR (tests/ in the source tree), and run in a fresh scratch dir.
+# Shell tests get: WRAPPER (the binary), SRCDIR, BUILDDIR,
+# TESTS_DIR (tests/ in the source tree; its data/ holds the fixtures), and run in a fresh scratch dir.
 # A test that cannot run here exits 77 with a line saying why (ctest
 # reports it as skipped, never as passed).
 
@@ -14,7 +14,7 @@ function(v2vw_unit_test name)
   target_link_libraries(${name} PRIVATE v2vw)
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES
-    ENVIRONMENT "SHARED_DIR=${SHARED_DIR};SRCDIR=${CMAKE_SOURCE_DIR}"
+    ENVIRONMENT "SRCDIR=${CMAKE_SOURCE_DIR}"
     SKIP_RETURN_CODE 77 TIMEOUT 300)
 endfunction()
 
@@ -22,7 +22,7 @@ function(v2vw_shell_test name script)
   add_test(NAME ${name}
     COMMAND ${CMAKE_SOURCE_DIR}/tests/run-shell-test ${CMAKE_SOURCE_DIR}/${script})
   set_tests_properties(${name} PROPERTIES
-    ENVIRONMENT "WRAPPER=$<TARGET_FILE:virt-v2v-wrapper>;SRCDIR=${CMAKE_SOURCE_DIR};BUILDDIR=${CMAKE_BINARY_DIR};SHARED_DIR=${SHARED_DIR};TESTS_DIR=${CMAKE_SOURCE_DIR}/tests"
+    ENVIRONMENT "WRAPPER=$<TARGET_FILE:virt-v2v-wrapper>;SRCDIR=${CMAKE_SOURCE_DIR};BUILDDIR=${CMAKE_BINARY_DIR};TESTS_DIR=${CMAKE_SOURCE_DIR}/tests"
     SKIP_RETURN_CODE 77 TIMEOUT 900)
 endfunction()
 

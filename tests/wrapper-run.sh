@@ -72,7 +72,7 @@ check "exit 3: finished" wait_finished "$STATE"
 check "exit 3: return_code 3, failed" test "$(jq -c '[.return_code, .failed]' "$STATE")" = '[3,true]'
 
 # --- replay of a real two-disk transcript through the wrapper -----------------
-FAKE_ENGINE_SCENARIO="replay:$SHARED_DIR/fixtures/virt-v2v-2.2/two-disks" run_wrapper "$(input_local '.daemonize = false | .source_disks = ["/srv/images/win2k22.img", "/srv/images/data.img"]')"
+FAKE_ENGINE_SCENARIO="replay:$TESTS_DIR/data/virt-v2v-2.2/two-disks" run_wrapper "$(input_local '.daemonize = false | .source_disks = ["/srv/images/win2k22.img", "/srv/images/data.img"]')"
 STATE=$(head -1 "$SCRATCH/stdout" | jq -r .state_file)
 check "replay: both disks at 100, disk_count 2" test "$(jq -c '[.disks[].progress, .disk_count, .failed]' "$STATE")" = '[100,100,2,false]'
 finish

@@ -41,6 +41,8 @@ int bpf_cgroup_match_load(uint64_t cgroup_id, int *fd, char **error)
     attr.prog_type = BPF_PROG_TYPE_SCHED_CLS;
     attr.insns = (uint64_t)(uintptr_t)prog;
     attr.insn_cnt = sizeof prog / sizeof prog[0];
+    /* The kernel lets only GPL-compatible programs call its helpers: these
+     * few instructions are offered under GPL-2.0 too (see README: Licence). */
     attr.license = (uint64_t)(uintptr_t)"GPL";
     strncpy(attr.prog_name, "v2vw_cgroup", sizeof attr.prog_name - 1);
     long r = syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof attr);

@@ -27,7 +27,11 @@ static int check_virt_v2v(FILE *out)
         fprintf(out, "virt-v2v: %s does not answer --machine-readable\n", engine);
         return 1;
     }
-    fprintf(out, "virt-v2v: %s\ncapabilities:", engine);
+    unsigned v = engine_version(&c);
+    if (v)
+        fprintf(out, "virt-v2v: %s (version %u.%u)\ncapabilities:", engine, v / 1000, v % 1000);
+    else
+        fprintf(out, "virt-v2v: %s (version unknown)\ncapabilities:", engine);
     for (size_t i = 0; c.capabilities[i]; i++)
         fprintf(out, " %s", c.capabilities[i]);
     fputc('\n', out);
@@ -158,6 +162,16 @@ static const struct {
     { "throttling", check_throttling },
     { "systemd", check_systemd },
 };
+
+size_t checks_count(void)
+{
+    return ELEMENTSOF(checks);
+}
+
+const char *checks_name(size_t i)
+{
+    return i < ELEMENTSOF(checks) ? checks[i].name : NULL;
+}
 
 void checks_list(FILE *out)
 {

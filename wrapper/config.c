@@ -1,6 +1,8 @@
 /* The input document: parse with json-c, validate every key, fill a typed
  * configuration. Errors are one sentence naming the key. */
+#include <assert.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,12 +26,14 @@ static const char *const known_keys[] = {
     "export_domain", "osp_environment", "osp_server_id", "osp_destination_project_id",
     "osp_flavor_id", "osp_security_groups_ids", "osp_guest_id", "osp_volume_type_id",
     "local_storage", "libvirt_pool", "libvirt_uri",
+    "stall_seconds",
 };
 
-/* Secrets: wiped from json-c's own copies once we have ours. */
-static const char *const secret_keys[] = {
-    "vmware_password", "rhv_password", "ssh_key", "source_password",
-};
+static const char *const mapping_keys[] = { "source", "destination", "mac_address" };
+static const char *const throttling_keys[] = { "cpu", "network" };
+
+#define MAX_WARNINGS 20          /* unknown-key warnings; then one summary */
+#define MAX_SUGGEST 64           /* bytes of a key we look for a neighbour of */
 
 static bool has_control_chars(const char *s)
 {
@@ -37,6 +41,104 @@ static bool has_control_chars(const char *s)
         if ((unsigned char)*s < 0x20 || *s == 0x7f)
             return true;
     return false;
+}
+
+/* The optimal string alignment distance (Damerau-Levenshtein where a
+ * transposition counts as one edit), both strings at most MAX_SUGGEST. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    size_t d[MAX_SUGGEST + 1][MAX_SUGGEST + 1];
+
+    assert(la <= MAX_SUGGEST && lb <= MAX_SUGGEST);
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cost = a[i - 1] != b[j - 1];
+            size_t best = d[i - 1][j - 1] + cost;
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    }
+    return d[la][lb];
+}
+
+/* The known key nearest to `key`, if it is near enough to be a typo: one
+ * edit for short keys, up to three for long ones. */
+static const char *nearest_key(const char *key, const char *const *known, size_t n)
+{
+    size_t len = strlen(key), best_d = SIZE_MAX;
+    const char *best = NULL;
+
+    if (len == 0 || len > MAX_SUGGEST)
+        return NULL;
+    size_t limit = len < 6 ? 1 : len < 12 ? 2 : 3;
+    for (size_t i = 0; i < n; i++) {
+        if (strlen(known[i]) > MAX_SUGGEST)
+            continue;
+        size_t dist = edit_distance(key, known[i]);
+        if (dist < best_d) {
+            best_d = dist;
+            best = known[i];
+        }
+    }
+    return best_d <= limit ? best : NULL;
+}
+
+/* A key as it may be shown on a terminal and in the log: control and
+ * non-ASCII bytes escaped, at most 64 bytes of it. */
+static void printable_key(char *buf, size_t size, const char *key)
+{
+    size_t o = 0, i = 0;
+    for (; key[i] && i < 64 && o + 5 < size; i++) {
+        unsigned char ch = (unsigned char)key[i];
+        if (ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\')
+            o += (size_t)snprintf(buf + o, size - o, "\\x%02x", ch);
+        else
+            buf[o++] = (char)ch;
+    }
+    if (key[i] && o + 4 < size) {
+        memcpy(buf + o, "...", 3);
+        o += 3;
+    }
+    buf[o] = '\0';
+}
+
+/* Unknown keys are accepted (clients send extra ones) but never silent:
+ * each gets a warning sentence, with the known key it is probably a typo
+ * of. `where` names the enclosing object ("" at the top). */
+static int note_unknown_keys(struct json_object *obj, const char *where, const char *const *known,
+                             size_t n, struct conversion_config *cfg)
+{
+    json_object_object_foreach(obj, key, val) {
+        (void)val;
+        bool is_known = false;
+        for (size_t i = 0; i < n && !is_known; i++)
+            is_known = strcmp(key, known[i]) == 0;
+        if (is_known)
+            continue;
+        if (strv_pushf(&cfg->unknown_keys, "%s%s", where, key) < 0)
+            return -ENOMEM;
+        if (cfg->unknown_keys.n > MAX_WARNINGS)
+            continue;
+        char shown[64 * 4 + 8];
+        printable_key(shown, sizeof shown, key);
+        const char *near = nearest_key(key, known, n);
+        int r = near ? strv_pushf(&cfg->warnings, "unknown key \"%s%s\" ignored; did you mean \"%s%s\"?",
+                                  where, shown, where, near)
+                     : strv_pushf(&cfg->warnings, "unknown key \"%s%s\" ignored", where, shown);
+        if (r < 0)
+            return -ENOMEM;
+    }
+    return 0;
 }
 
 /* A string value: present (or not, when optional), a string, no NUL, not
@@ -76,6 +178,21 @@ static int get_bool(struct json_object *doc, const char *key, bool def, bool *ou
     if (!json_object_is_type(v, json_type_boolean))
         return error_set(error, -EINVAL, "\"%s\" must be true or false", key);
     *out = json_object_get_boolean(v);
+    return 0;
+}
+
+/* "stall_seconds": a whole number of seconds, 1 .. one week. */
+static int get_stall_seconds(struct json_object *doc, unsigned *out, char **error)
+{
+    struct json_object *v;
+    if (!json_object_object_get_ex(doc, "stall_seconds", &v) || !v)
+        return 0;
+    if (!json_object_is_type(v, json_type_int))
+        return error_set(error, -EINVAL, "\"stall_seconds\" must be a whole number of seconds");
+    int64_t n = json_object_get_int64(v);
+    if (n < 1 || n > 7 * 86400)
+        return error_set(error, -EINVAL, "\"stall_seconds\" must be between 1 and 604800");
+    *out = (unsigned)n;
     return 0;
 }
 
@@ -190,8 +307,13 @@ static int parse_network_mappings(struct json_object *doc, struct conversion_con
         return -ENOMEM;
     for (size_t i = 0; i < n; i++) {
         cfg->n_network_mappings = i + 1;
-        int r = parse_network_mapping(json_object_array_get_idx(v, i), &cfg->network_mappings[i], error);
+        struct json_object *e = json_object_array_get_idx(v, i);
+        int r = parse_network_mapping(e, &cfg->network_mappings[i], error);
         if (r < 0)
+            return r;
+        char where[48];
+        snprintf(where, sizeof where, "network_mappings[%zu].", i);
+        if ((r = note_unknown_keys(e, where, mapping_keys, ELEMENTSOF(mapping_keys), cfg)) < 0)
             return r;
     }
     return 0;
@@ -359,7 +481,8 @@ static int parse_options(struct json_object *doc, struct conversion_config *cfg,
         || (r = get_string(doc, "virtio_win", false, 4096, &cfg->virtio_win, error)) < 0
         || (r = get_bool(doc, "install_drivers", false, &cfg->install_drivers, error)) < 0
         || (r = get_string(doc, "luks_keys_vault", false, 4096, &cfg->luks_keys_vault, error)) < 0
-        || (r = get_bool(doc, "insecure_connection", false, &cfg->insecure_connection, error)) < 0)
+        || (r = get_bool(doc, "insecure_connection", false, &cfg->insecure_connection, error)) < 0
+        || (r = get_stall_seconds(doc, &cfg->stall_seconds, error)) < 0)
         return r;
     if (!cfg->output_format && !(cfg->output_format = strdup("raw")))
         return -ENOMEM;
@@ -374,7 +497,9 @@ static int parse_options(struct json_object *doc, struct conversion_config *cfg,
         return r;
     if (json_object_object_get_ex(doc, "throttling", &v) && v) {
         cfg->have_throttling = true;
-        return throttle_request_from_json(v, "\"throttling\"", &cfg->throttling, error);
+        if ((r = throttle_request_from_json(v, "\"throttling\"", &cfg->throttling, error)) < 0)
+            return r;
+        return note_unknown_keys(v, "throttling.", throttling_keys, ELEMENTSOF(throttling_keys), cfg);
     }
     return 0;
 }
@@ -395,31 +520,36 @@ static int parse_document(struct json_object *doc, struct conversion_config *cfg
         || (r = parse_transport(doc, cfg, error)) < 0
         || (r = parse_output(doc, cfg, error)) < 0)
         return r;
-    json_object_object_foreach(doc, key, val) {
-        (void)val;
-        bool known = false;
-        for (size_t i = 0; i < ELEMENTSOF(known_keys) && !known; i++)
-            known = strcmp(key, known_keys[i]) == 0;
-        if (!known && strv_push(&cfg->unknown_keys, key) < 0)
-            return -ENOMEM;
-    }
+    if ((r = note_unknown_keys(doc, "", known_keys, ELEMENTSOF(known_keys), cfg)) < 0)
+        return r;
+    if (cfg->unknown_keys.n > MAX_WARNINGS
+        && strv_pushf(&cfg->warnings, "%zu more unknown keys ignored",
+                      cfg->unknown_keys.n - MAX_WARNINGS) < 0)
+        return -ENOMEM;
     return 0;
 }
 
-static void wipe_secrets(struct json_object *doc)
+/* Secrets hide in known keys, in misspelled ones and in nested objects
+ * (osp_environment's OS_PASSWORD): every string json-c holds is wiped. */
+static void wipe_strings(struct json_object *o)
 {
-    struct json_object *v;
-    if (!json_object_is_type(doc, json_type_object))
-        return;
-    for (size_t i = 0; i < ELEMENTSOF(secret_keys); i++)
-        if (json_object_object_get_ex(doc, secret_keys[i], &v))
-            secret_json_erase(v);
+    if (json_object_is_type(o, json_type_string)) {
+        secret_json_erase(o);
+    } else if (json_object_is_type(o, json_type_array)) {
+        for (size_t i = 0; i < json_object_array_length(o); i++)
+            wipe_strings(json_object_array_get_idx(o, i));
+    } else if (json_object_is_type(o, json_type_object)) {
+        json_object_object_foreach(o, key, val) {
+            (void)key;
+            wipe_strings(val);
+        }
+    }
 }
 
 static void wipe_jsonp(struct json_object **doc)
 {
     if (*doc) {
-        wipe_secrets(*doc);
+        wipe_strings(*doc);
         json_object_put(*doc);
     }
 }
@@ -500,5 +630,6 @@ void config_free(struct conversion_config *cfg)
     free(cfg->libvirt_pool);
     free(cfg->libvirt_uri);
     strv_free(&cfg->unknown_keys);
+    strv_free(&cfg->warnings);
     *cfg = (struct conversion_config){ 0 };
 }

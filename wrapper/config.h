@@ -48,6 +48,7 @@ struct conversion_config {
     struct throttle_request throttling;
     char *luks_keys_vault;
     bool insecure_connection;
+    unsigned stall_seconds;            /* 0 = the default (V2VW_STALL_SECONDS or 600) */
 
     enum output_kind_id output;
     /* rhv-upload */
@@ -59,7 +60,8 @@ struct conversion_config {
     /* libvirt */
     char *libvirt_pool, *libvirt_uri;
 
-    struct strv unknown_keys;          /* ignored keys, logged at debug */
+    struct strv unknown_keys;          /* ignored keys ("network_mappings[0].x" inside) */
+    struct strv warnings;              /* sentences about them, for stderr and the log */
 };
 
 /* Parse and validate the document. On error returns negative errno and sets

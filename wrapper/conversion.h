@@ -42,10 +42,12 @@ struct conversion {
     struct output_plan plan;         /* what the output made of it */
     uid_t uid;               /* the conversion user */
     gid_t gid;
-    char *user_home;         /* its home (ssh keys, LUKS vault default) */
+    char *user_home;         /* its home (its default ssh keys) */
     struct conversion_paths paths;
     struct secret_files secrets;
     char **capabilities;     /* `virt-v2v --machine-readable`, NULL-terminated; NULL = not asked */
+    unsigned engine_version; /* ENGINE_VERSION(major, minor) from --version; 0 = unknown */
+    bool engine_version_asked;
     struct conversion_state state;
 };
 

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,14 @@ const char *engine_path(void)
 
 #define TRY(x) do { int _r = (x); if (_r < 0) return _r; } while (0)
 
+/* The input password file: `--password-file` (the contract's spelling,
+ * known to every engine up to 2.7), `-ip` from 2.8 on, which removed the
+ * long form. */
+static const char *input_password_option(const struct conversion *c)
+{
+    return engine_version((struct conversion *)c) >= ENGINE_VERSION(2, 8) ? "-ip" : "--password-file";
+}
+
 static int append_input(const struct conversion *c, struct strv *a)
 {
     const struct conversion_config *cfg = &c->cfg;
@@ -32,7 +41,7 @@ static int append_input(const struct conversion *c, struct strv *a)
             return -ENOMEM;
         return strv_push_all(a, "-i", "libvirt", "-ic", cfg->vmware_uri, "-it", "vddk",
                              "-io", "vddk-libdir=" VDDK_LIBDIR, "-io", thumbprint,
-                             "--password-file", c->secrets.vmware_password, NULL);
+                             input_password_option(c), c->secrets.vmware_password, NULL);
     case TRANSPORT_SSH:
         return strv_push_all(a, "-i", "vmx", "-it", "ssh", NULL);
     case TRANSPORT_DISK:
@@ -44,7 +53,7 @@ static int append_input(const struct conversion *c, struct strv *a)
     case TRANSPORT_LIBVIRT:
         TRY(strv_push_all(a, "-i", "libvirt", "-ic", cfg->source_uri, NULL));
         if (c->secrets.source_password)
-            TRY(strv_push_all(a, "--password-file", c->secrets.source_password, NULL));
+            TRY(strv_push_all(a, input_password_option(c), c->secrets.source_password, NULL));
         return 0;
     }
     return -EINVAL;
@@ -181,39 +190,64 @@ char *engine_env_for_log(char *const *env)
     return join_masked(env, true);
 }
 
-static int read_capabilities(const char *engine, char ***out)
+/* Run `ENGINE ARG` and collect its non-empty stdout lines. The child gets
+ * default signal handling and no blocked signals (the wrapper ignores
+ * SIGPIPE and blocks what its event loop reads). */
+static int engine_lines(const char *engine, const char *arg, struct strv *lines)
 {
     int pipefd[2];
     posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    sigset_t none, pipe_only;
     pid_t pid;
-    char *const argv[] = { (char *)engine, "--machine-readable", NULL };
+    char *const argv[] = { (char *)engine, (char *)arg, NULL };
 
     if (pipe2(pipefd, O_CLOEXEC) < 0)
         return -errno;
+    sigemptyset(&none);
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &pipe_only);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
     posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-    int r = posix_spawn(&pid, engine, &fa, NULL, argv, environ);
+    int r = posix_spawn(&pid, engine, &fa, &attr, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
     close(pipefd[1]);
     if (r != 0) {
         close(pipefd[0]);
         return -r;
     }
     _cleanup_fclose_ FILE *f = fdopen(pipefd[0], "r");
-    _cleanup_(strv_free) struct strv caps = { 0 };
     _cleanup_free_ char *line = NULL;
     size_t size = 0;
-    ssize_t n;
-    while (f && (n = getline(&line, &size, f)) > 0) {
+    r = f ? 0 : -errno;
+    while (f && r >= 0 && getline(&line, &size, f) > 0) {
         line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] && strv_push(&caps, line) < 0)
-            break;
+        if (line[0])
+            r = strv_push(lines, line);
     }
+    if (f)
+        fclose(TAKE_PTR(f));          /* an engine still writing gets EPIPE, not a deadlock */
+    else
+        close(pipefd[0]);
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
+    return r;
+}
+
+static int read_capabilities(const char *engine, char ***out)
+{
+    _cleanup_(strv_free) struct strv caps = { 0 };
+    int r = engine_lines(engine, "--machine-readable", &caps);
+    if (r < 0)
+        return r;
     if (!caps.v && strv_push(&caps, "") < 0)
         return -ENOMEM;
     *out = TAKE_PTR(caps.v);
@@ -234,4 +268,40 @@ bool engine_has_capability(struct conversion *c, const char *cap)
         if (strcmp(c->capabilities[i], cap) == 0)
             return true;
     return false;
+}
+
+/* "virt-v2v 2.5.6rhel=9,release=4.el9" -> 2005; 0 when it is not that. */
+unsigned engine_version_parse(const char *line)
+{
+    const char *p = strrchr(line, ' ');
+    char *end;
+
+    p = p ? p + 1 : line;
+    if (*p < '0' || *p > '9')
+        return 0;
+    unsigned long major = strtoul(p, &end, 10);
+    if (*end != '.' || end[1] < '0' || end[1] > '9' || major == 0 || major > 999)
+        return 0;
+    unsigned long minor = strtoul(end + 1, &end, 10);
+    if (minor > 999)
+        return 0;
+    return (unsigned)(major * 1000 + minor);
+}
+
+unsigned engine_version(struct conversion *c)
+{
+    if (!c->engine_version_asked) {
+        _cleanup_(strv_free) struct strv lines = { 0 };
+        c->engine_version_asked = true;
+        int r = engine_lines(engine_path(), "--version", &lines);
+        c->engine_version = r >= 0 && lines.n > 0 ? engine_version_parse(lines.v[0]) : 0;
+        /* No usable --version: a 2.x engine still says so in its capabilities. */
+        if (c->engine_version == 0 && engine_has_capability(c, "virt-v2v-2.0"))
+            c->engine_version = 2000;
+        if (c->engine_version)
+            log_info("Engine version %u.%u", c->engine_version / 1000, c->engine_version % 1000);
+        else
+            log_warning("Cannot tell the engine's version (%s --version): assuming 1.x", engine_path());
+    }
+    return c->engine_version;
 }

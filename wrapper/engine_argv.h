@@ -23,4 +23,13 @@ char *engine_env_for_log(char *const *env);
  * in c->capabilities. */
 bool engine_has_capability(struct conversion *c, const char *cap);
 
+/* Versions as major * 1000 + minor; 0 = unknown. */
+#define ENGINE_VERSION(major, minor) ((major) * 1000u + (minor))
+/* The engine's version from `virt-v2v --version` (cached in c), or from
+ * its capabilities (2.x) when that says nothing useful; 0 = unknown. The
+ * arguments whose spelling changed between versions are chosen by it. */
+unsigned engine_version(struct conversion *c);
+/* "virt-v2v 2.5.6rhel=9,release=4.el9" -> ENGINE_VERSION(2, 5); 0 if not a version. */
+unsigned engine_version_parse(const char *line);
+
 #endif

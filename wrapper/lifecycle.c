@@ -9,6 +9,8 @@
 
 #include "outputs/output.h"
 #include "state/engine_parser.h"
+#include "state/error_class.h"
+#include "state/state_metrics.h"
 #include "throttle/throttle.h"
 #include "throttle/throttle_watch.h"
 #include "common/cleanup.h"
@@ -22,6 +24,8 @@
 
 #define STATE_WRITE_INTERVAL_USEC (20 * 1000)     /* at most one state file per 20 ms */
 #define KILL_GRACE_DEFAULT_SEC 30
+#define STALL_DEFAULT_SEC 600
+#define PROM_WRITE_INTERVAL_USEC (1000 * 1000)
 
 struct run {
     struct conversion *c;
@@ -32,7 +36,10 @@ struct run {
     struct ssh_agent *agent;
     struct engine_parser *parser;
     struct log_follower *v2v_log, *mr_log;
-    sd_event_source *write_timer, *kill_timer, *sig_term, *sig_int, *sig_hup;
+    sd_event_source *write_timer, *kill_timer, *sig_term, *sig_int, *sig_hup, *stall_timer;
+    unsigned stall_seconds;
+    bool logged_stall;
+    uint64_t prom_usec;               /* last textfile write */
     uint64_t written_generation;
     uint64_t last_write_usec;
     int write_errno;                  /* last failure, logged once */
@@ -45,11 +52,52 @@ int conversion_write_state(struct conversion *c)
     return state_write_atomic(&c->state, c->paths.state_file);
 }
 
+/* V2VW_PROMETHEUS_DIR: keep DIR/virt-v2v-wrapper-TAG.prom (node_exporter's
+ * textfile collector) in step with the state, at most once a second. */
+void conversion_write_prom(struct conversion *c)
+{
+    const char *dir = getenv("V2VW_PROMETHEUS_DIR");
+    _cleanup_free_ char *path = NULL, *text = NULL;
+    _cleanup_json_ struct json_object *o = NULL;
+    size_t len = 0;
+
+    if (!dir || !*dir || asprintf(&path, "%s/virt-v2v-wrapper-%s.prom", dir, c->paths.tag) < 0)
+        return;
+    if (!(o = state_to_json(&c->state)))
+        return;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return;
+    struct metrics_conversion m = { .tag = c->paths.tag, .state = o };
+    state_metrics_write(f, &m, 1);
+    if (fclose(f) != 0)
+        return;
+    int r = state_file_replace(path, text, len > 0 ? len - 1 : 0);
+    if (r < 0)
+        log_warning("Cannot write the metrics file %s: %s", path, strerror(-r));
+}
+
+static void log_stall_change(struct run *run)
+{
+    const struct conversion_state *s = &run->c->state;
+    if (s->stalled && !run->logged_stall)
+        log_warning("Stalled: no progress and no stage change for %u seconds (the conversion goes on)",
+                    run->stall_seconds);
+    else if (!s->stalled && run->logged_stall)
+        log_info("Progress again: no longer stalled");
+    run->logged_stall = s->stalled;
+}
+
 static void write_state_now(struct run *run)
 {
     uint64_t gen = run->c->state.generation;
+    log_stall_change(run);
     int r = conversion_write_state(run->c);
     sd_event_now(run->event, CLOCK_MONOTONIC, &run->last_write_usec);
+    if (run->last_write_usec >= run->prom_usec + PROM_WRITE_INTERVAL_USEC || run->c->state.finished_at) {
+        conversion_write_prom(run->c);
+        run->prom_usec = run->last_write_usec;
+    }
     if (r < 0) {
         if (r != run->write_errno)
             log_error("Cannot write the state file %s: %s (the previous one stays)",
@@ -188,23 +236,29 @@ static void watch_throttling_file(struct run *run)
         log_warning("Cannot watch the throttling file %s: %s", run->c->paths.throttle_file, strerror(-r));
 }
 
-static void finish_message(struct run *run, int rc)
+static void finish_message(struct run *run, int rc, bool engine_said)
 {
     struct conversion_state *s = &run->c->state;
     char msg[256];
 
-    if (run->cancel_signal)
+    const char *cls;
+
+    if (run->cancel_signal) {
         snprintf(msg, sizeof msg, "Conversion cancelled: virt-v2v-wrapper received SIG%s",
                  sigabbrev_np(run->cancel_signal) ? sigabbrev_np(run->cancel_signal) : "?");
-    else if (rc < 0)
+        cls = ERROR_CLASS_CANCELLED;
+    } else if (rc < 0) {
         snprintf(msg, sizeof msg, "virt-v2v was killed by signal %d (SIG%s)", -rc,
                  sigabbrev_np(-rc) ? sigabbrev_np(-rc) : "?");
-    else if (!s->last_message)
+        cls = ERROR_CLASS_KILLED;
+    } else if (!engine_said) {
         snprintf(msg, sizeof msg, "virt-v2v failed with exit status %d; see %s", rc,
                  run->c->paths.v2v_log);
-    else
+        cls = ERROR_CLASS_UNKNOWN;
+    } else {
         return;
-    state_set_last_message(s, msg, strlen(msg));
+    }
+    state_set_error(s, msg, strlen(msg), cls);
 }
 
 static void on_output_done(void *userdata, int r)
@@ -246,7 +300,7 @@ static void on_engine_exit(void *userdata, int rc)
     bool failed = rc != 0 || run->cancel_signal;
     state_set_return_code(&c->state, rc);
     if (failed) {
-        finish_message(run, rc);
+        finish_message(run, rc, engine_parser_apply_cause(run->parser));
         state_set_failed(&c->state);
     } else if (c->state.last_message) {
         log_error("virt-v2v exited 0 but reported an error: %s", c->state.last_message);
@@ -262,8 +316,49 @@ static void on_engine_exit(void *userdata, int rc)
             log_error("The %s output could not finish its work", c->output->name);
     }
     run->kill_timer = sd_event_source_disable_unref(run->kill_timer);
+    run->stall_timer = sd_event_source_disable_unref(run->stall_timer);
     run->exit_status = failed ? 2 : 0;
     finish_output_async(run, failed);
+}
+
+/* Stall detection: due stall_seconds after the last progress or stage
+ * change; warns (never kills), progress clears it (state.c). */
+static int on_stall_timer(sd_event_source *src, uint64_t usec, void *userdata)
+{
+    struct run *run = userdata;
+    struct conversion_state *s = &run->c->state;
+    uint64_t now, period = (uint64_t)run->stall_seconds * 1000000;
+
+    sd_event_now(run->event, CLOCK_MONOTONIC, &now);
+    if (s->activity_usec + period <= now) {
+        state_set_stalled(s, run->stall_seconds);
+        state_changed(run);
+        sd_event_source_set_time(src, now + period);
+    } else {
+        sd_event_source_set_time(src, s->activity_usec + period);
+    }
+    sd_event_source_set_enabled(src, SD_EVENT_ONESHOT);
+    return 0;
+}
+
+static unsigned stall_seconds(const struct conversion *c)
+{
+    const char *v = getenv("V2VW_STALL_SECONDS");
+    long n = v ? strtol(v, NULL, 10) : 0;
+    if (c->cfg.stall_seconds)
+        return c->cfg.stall_seconds;
+    return n > 0 && n <= 7 * 86400 ? (unsigned)n : STALL_DEFAULT_SEC;
+}
+
+static void watch_stalls(struct run *run)
+{
+    uint64_t now;
+    run->stall_seconds = stall_seconds(run->c);
+    sd_event_now(run->event, CLOCK_MONOTONIC, &now);
+    run->c->state.activity_usec = now;
+    if (sd_event_add_time(run->event, &run->stall_timer, CLOCK_MONOTONIC,
+                          now + (uint64_t)run->stall_seconds * 1000000, 0, on_stall_timer, run) < 0)
+        log_warning("Cannot watch for stalls");
 }
 
 static int on_kill_timer(sd_event_source *s, uint64_t usec, void *userdata)
@@ -391,12 +486,13 @@ static int start_engine(struct run *run)
     log_info("virt-v2v started with PID %ld (%s runner, uid %u gid %u)", (long)run->runner->pid,
              run->runner->name, (unsigned)c->uid, (unsigned)c->gid);
     state_set_started(&c->state, run->runner->pid);
+    watch_stalls(run);
     return 0;
 fail:
     {
         const char *msg = error ? error : strerror(-r);
         log_error("Cannot start virt-v2v: %s", msg);
-        state_set_last_message(&c->state, msg, strlen(msg));
+        state_set_error(&c->state, msg, strlen(msg), ERROR_CLASS_INTERNAL);
     }
     return r;
 }
@@ -411,6 +507,7 @@ static void run_free(struct run *run)
     engine_parser_free(run->parser);
     sd_event_source_disable_unref(run->write_timer);
     sd_event_source_disable_unref(run->kill_timer);
+    sd_event_source_disable_unref(run->stall_timer);
     sd_event_source_disable_unref(run->sig_term);
     sd_event_source_disable_unref(run->sig_int);
     sd_event_source_disable_unref(run->sig_hup);
@@ -447,11 +544,13 @@ static void write_final_state(struct conversion *c)
 int conversion_run(struct conversion *c)
 {
     struct run run = { .c = c, .exit_status = 2 };
+    state_set_identity(&c->state, c->cfg.vm_name, c->output->name, getpid());
     int r = setup_loop(&run);
 
     if (r < 0) {
         log_error("Cannot set up the event loop: %s", strerror(-r));
-        state_set_last_message(&c->state, "virt-v2v-wrapper could not set up its event loop", 48);
+        state_set_error(&c->state, "virt-v2v-wrapper could not set up its event loop", 48,
+                        ERROR_CLASS_INTERNAL);
     } else if ((r = pick_runner(&run)) >= 0) {
         setup_throttle(&run);
         if (c->cfg.have_throttling && run.throttle)
@@ -479,8 +578,11 @@ int conversion_run(struct conversion *c)
     run_free(&run);
     if (r < 0)
         state_set_failed(&c->state);
+    state_clear_stalled(&c->state);
+    state_set_finished_at(&c->state, (int64_t)time(NULL));
     state_set_finished(&c->state);
     write_final_state(c);
+    conversion_write_prom(c);
     log_info("Conversion %s", c->state.failed ? "failed" : "succeeded");
     return c->state.failed ? 2 : 0;
 }

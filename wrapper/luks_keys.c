@@ -1,7 +1,9 @@
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/cleanup.h"
 #include "luks/vault.h"
@@ -14,7 +16,15 @@ char *luks_vault_path(const struct conversion *c)
 {
     if (c->cfg.luks_keys_vault)
         return strdup(c->cfg.luks_keys_vault);
-    const char *home = c->user_home && *c->user_home ? c->user_home : "/";
+    /* The wrapper's own $HOME (root's on a conversion host, the file
+     * ManageIQ's preflight checks), not the conversion user's: an oVirt
+     * upload runs as vdsm but its vault is /root's (CONTRACT §9). */
+    const char *home = getenv("HOME");
+    struct passwd *pw;
+    if ((!home || home[0] != '/') && (pw = getpwuid(geteuid())) && pw->pw_dir && pw->pw_dir[0] == '/')
+        home = pw->pw_dir;
+    if (!home || home[0] != '/')
+        home = "/";
     char *path;
     if (asprintf(&path, "%s%s" VAULT_DEFAULT_NAME, home,
                  home[strlen(home) - 1] == '/' ? "" : "/") < 0)

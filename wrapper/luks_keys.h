@@ -8,7 +8,9 @@
 #include "wrapper/conversion.h"
 
 /* The vault path: cfg.luks_keys_vault, else HOME/.v2v_luks_keys_vault.json
- * where HOME is c->user_home. NULL on out of memory. */
+ * where HOME is the wrapper's own $HOME (else the home of its effective
+ * uid in the password database), never the conversion user's. NULL on
+ * out of memory. */
 char *luks_vault_path(const struct conversion *c);
 
 /* Load the vault (as c->uid must own it) and write one secret file per key

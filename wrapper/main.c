@@ -1,13 +1,16 @@
 /* virt-v2v-wrapper: one JSON document in, one JSON line out, then the
  * conversion runs as a daemon and reports through the state file. */
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "outputs/output.h"
@@ -15,6 +18,8 @@
 #include "wrapper/checks.h"
 #include "common/cleanup.h"
 #include "wrapper/config.h"
+#include "wrapper/conversion_index.h"
+#include "wrapper/log_journal.h"
 #include "wrapper/daemon.h"
 #include "wrapper/engine_argv.h"
 #include "wrapper/files.h"
@@ -25,42 +30,128 @@
 #include "common/error.h"
 #include "common/io.h"
 #include "common/secret.h"
+#include "common/strv.h"
+
+static int die(const char *error)
+{
+    fprintf(stderr, "virt-v2v-wrapper: %s\n", error ? error : "out of memory");
+    return 1;
+}
 
 static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: virt-v2v-wrapper < INPUT.json\n"
             "       virt-v2v-wrapper --checks | --check-NAME\n"
-            "       virt-v2v-wrapper --version | --help\n"
+            "       virt-v2v-wrapper -V | --version\n"
+            "       virt-v2v-wrapper -h | --help\n"
+            "       virt-v2v-wrapper list|watch|show|cancel|throttle|metrics ... (see `list --help`)\n"
             "\n"
-            "Reads one JSON document on stdin describing a conversion (see examples/),\n"
+            "Reads one JSON document on stdin describing a conversion (see\n"
+            "man virt-v2v-wrapper and /usr/share/doc/virt-v2v-wrapper/examples),\n"
             "prints one JSON line with the paths of its logs, state file and throttling\n"
-            "file, then runs virt-v2v as a daemon (unless \"daemonize\": false).\n");
+            "file, then runs virt-v2v as a daemon (unless \"daemonize\": false).\n"
+            "\n"
+            "Options:\n"
+            "  -h, --help        show this help and exit\n"
+            "  -V, --version     show the version and exit\n"
+            "  --checks          list the host checks, one per line\n"
+            "  --check-NAME      run one host check (exit status 0 when it passes)\n"
+            "\n"
+            "Exit status:\n"
+            "  0  the conversion started (daemon) or succeeded (\"daemonize\": false)\n"
+            "  1  an error before the conversion started (one line on stderr),\n"
+            "     a bad option, or a failed check\n"
+            "  2  a conversion in the foreground (\"daemonize\": false) failed\n");
 }
 
+/* The admin commands are a separate small program: beside this binary
+ * (a build tree), else where it is installed. */
+static const char *const admin_commands[] = { "list", "watch", "show", "cancel", "throttle", "metrics" };
+
+static bool is_admin_command(const char *a)
+{
+    for (size_t i = 0; i < ELEMENTSOF(admin_commands); i++)
+        if (strcmp(a, admin_commands[i]) == 0)
+            return true;
+    return false;
+}
+
+static int run_admin(char **argv)
+{
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 32);
+    if (n > 0) {
+        self[n] = '\0';
+        char *slash = strrchr(self, '/');
+        if (slash) {
+            strcpy(slash + 1, "virt-v2v-wrapper-admin");
+            execv(self, argv);
+        }
+    }
+    execv(V2VW_ADMIN_PATH, argv);
+    fprintf(stderr, "virt-v2v-wrapper: cannot run %s: %s\n", V2VW_ADMIN_PATH, strerror(errno));
+    return 1;
+}
+
+enum { OPT_CHECKS = 0x100, OPT_CHECK_FIRST = 0x200 };
+
+/* One action per call: -h, -V, --checks or one --check-NAME. Returns the
+ * exit status, or -1 when there is no action (`--` alone): convert. */
 static int cli(int argc, char **argv)
 {
-    const char *a = argv[1];
-    if (argc != 2) {
-        usage(stderr);
+    static const struct option fixed[] = {
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { "checks", no_argument, NULL, OPT_CHECKS },
+    };
+    size_t nfixed = ELEMENTSOF(fixed), n = nfixed + checks_count();
+    _cleanup_free_ struct option *opts = calloc(n + 1, sizeof *opts);
+    _cleanup_(strv_free) struct strv names = { 0 };
+    int action = 0, opt;
+
+    if (argc > 1 && is_admin_command(argv[1]))
+        return run_admin(argv);
+    if (!opts)
+        return die(NULL);
+    memcpy(opts, fixed, sizeof fixed);
+    for (size_t i = 0; i < checks_count(); i++)
+        if (strv_pushf(&names, "check-%s", checks_name(i)) < 0)
+            return die(NULL);
+    for (size_t i = 0; i < checks_count(); i++)
+        opts[nfixed + i] = (struct option){ names.v[i], no_argument, NULL, OPT_CHECK_FIRST + (int)i };
+
+    while ((opt = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
+        if (opt == '?') {
+            fprintf(stderr, "Try 'virt-v2v-wrapper --help' for more information.\n");
+            return 1;
+        }
+        if (action) {
+            fprintf(stderr, "virt-v2v-wrapper: one option at a time (see --help)\n");
+            return 1;
+        }
+        action = opt;
+    }
+    if (optind < argc) {
+        fprintf(stderr, "virt-v2v-wrapper: unexpected argument \"%s\": the input is read from stdin "
+                        "(see --help)\n", argv[optind]);
         return 1;
     }
-    if (strcmp(a, "--version") == 0) {
-        printf("virt-v2v-wrapper %s\n", WRAPPER_VERSION);
-        return 0;
-    }
-    if (strcmp(a, "--help") == 0) {
+    switch (action) {
+    case 0:
+        return -1;
+    case 'h':
         usage(stdout);
-        return 0;
-    }
-    if (strcmp(a, "--checks") == 0) {
+        return fflush(stdout) == 0 ? 0 : 1;
+    case 'V':
+        printf("virt-v2v-wrapper %s\n", WRAPPER_VERSION);
+        return fflush(stdout) == 0 ? 0 : 1;
+    case OPT_CHECKS:
         checks_list(stdout);
-        return 0;
+        return fflush(stdout) == 0 ? 0 : 1;
+    default:
+        return checks_run(checks_name((size_t)(action - OPT_CHECK_FIRST)), stdout);
     }
-    if (strncmp(a, "--check-", 8) == 0)
-        return checks_run(a + 8, stdout);
-    fprintf(stderr, "virt-v2v-wrapper: unknown option %s (see --help)\n", a);
-    return 1;
 }
 
 /* All of stdin, at most CONFIG_MAX_INPUT + 1 bytes (so "too large" shows). */
@@ -75,10 +166,14 @@ static int read_input(struct secret_buf *in, size_t *len)
     return r;
 }
 
-static int die(const char *error)
+/* Before daemonizing, on stderr; and into the wrapper log once it opens. */
+static void warn_unknown_keys(const struct conversion_config *cfg)
 {
-    fprintf(stderr, "virt-v2v-wrapper: %s\n", error ? error : "out of memory");
-    return 1;
+    for (size_t i = 0; i < cfg->warnings.n; i++) {
+        fprintf(stderr, "virt-v2v-wrapper: warning: %s\n", cfg->warnings.v[i]);
+        log_warning("%s", cfg->warnings.v[i]);
+    }
+    fflush(stderr);
 }
 
 /* The wrapper holds secrets in memory: no core dumps, no ptrace by others. */
@@ -111,7 +206,7 @@ static int prepare(struct conversion *c, char **error)
     return output_plan_make(c->output, &c->output_in, &c->plan, error);
 }
 
-static int init_state(struct conversion *c)
+static int init_state_disks(struct conversion *c)
 {
     const struct conversion_config *cfg = &c->cfg;
 
@@ -122,6 +217,18 @@ static int init_state(struct conversion *c)
     }
     return state_init(&c->state, (const char *const *)cfg->source_disks, cfg->n_source_disks,
                       cfg->source_disks != NULL);
+}
+
+/* The first state: disks, identity (EXT), and where its files are. */
+static int init_state(struct conversion *c)
+{
+    int r = init_state_disks(c);
+    if (r < 0)
+        return r;
+    state_set_identity(&c->state, c->cfg.vm_name, c->output->name, getpid());
+    state_set_started_at(&c->state, (int64_t)time(NULL));
+    state_set_files(&c->state, c->paths.v2v_log, c->paths.wrapper_log, c->paths.throttle_file);
+    return 0;
 }
 
 static int print_paths(const struct conversion *c)
@@ -143,8 +250,6 @@ static void log_start(const struct conversion *c)
 {
     log_info("virt-v2v-wrapper %s: converting \"%s\" (transport %s, output %s)", WRAPPER_VERSION,
              c->cfg.vm_name, transport_name(c->cfg.transport), c->output->name);
-    for (size_t i = 0; i < c->cfg.unknown_keys.n; i++)
-        log_debug("Ignoring the unknown input key \"%s\"", c->cfg.unknown_keys.v[i]);
 }
 
 static void conversion_free(struct conversion *c)
@@ -169,14 +274,24 @@ int main(int argc, char **argv)
     int r;
 
     protect_process();
-    if (argc > 1)
-        return cli(argc, argv);
+    if (argc > 1 && (r = cli(argc, argv)) >= 0)
+        return r;
+    /* A reader of stdout that goes away (foreground mode: the JSON line is
+     * followed by log lines) must not stop the conversion: write errors
+     * are handled where they happen. Children get SIGPIPE back. */
+    signal(SIGPIPE, SIG_IGN);
     log_hold_until_open();
-    if ((r = read_input(&input, &len)) < 0)
-        return die(strerror(-r));
+    if (isatty(STDIN_FILENO))
+        fprintf(stderr, "virt-v2v-wrapper: reading the input JSON document from the terminal; "
+                        "end it with Ctrl-D (see --help)\n");
+    if ((r = read_input(&input, &len)) < 0) {
+        error_set(&error, r, "cannot read the input from stdin: %s", strerror(-r));
+        return die(error);
+    }
     if (config_parse(input.p, len, &c.cfg, &error) < 0)
         return die(error);
     secret_buf_free(&input);
+    warn_unknown_keys(&c.cfg);
     if (prepare(&c, &error) < 0 || conversion_paths_init(&c, &error) < 0)
         return die(error);
 
@@ -188,6 +303,7 @@ int main(int argc, char **argv)
         return die(error);
     }
     conversion_output_input(&c, &c.output_in);     /* now with the password file */
+    conversion_index_add(&c);
     if ((r = log_open(c.paths.wrapper_log)) < 0 || (r = init_state(&c)) < 0
         || (r = conversion_write_state(&c)) < 0) {
         conversion_files_remove_all(&c);
@@ -195,6 +311,7 @@ int main(int argc, char **argv)
                   c.paths.log_dir, c.paths.state_dir, strerror(-r));
         return die(error);
     }
+    log_journal_start(c.paths.tag, c.cfg.vm_name);
     log_start(&c);
     if (!c.cfg.daemonize)
         signal(SIGPIPE, SIG_IGN);     /* a closed stdout must not end a foreground conversion */
@@ -221,6 +338,8 @@ int main(int argc, char **argv)
         log_mirror_to_stdout(true);
     }
     r = conversion_run(&c);
+    if (log_stdout_dropped())
+        log_info("%zu log lines were not copied to stdout: it was not being read", log_stdout_dropped());
     log_close();
     return c.cfg.daemonize ? 0 : r;
 }

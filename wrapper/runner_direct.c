@@ -71,7 +71,12 @@ static int direct_start(struct engine_runner *r, sd_event *event, const struct e
     struct runner_direct *d = (struct runner_direct *)r;
     int errpipe[2];
 
-    _cleanup_close_ int logfd = open(cmd->v2v_log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    /* The log exists already, owned by the conversion user: O_CREAT on it
+     * is refused even to root in a sticky world-writable directory such
+     * as /tmp (fs.protected_regular), so create it only if it is gone. */
+    _cleanup_close_ int logfd = open(cmd->v2v_log_path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+    if (logfd < 0 && errno == ENOENT)
+        logfd = open(cmd->v2v_log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (logfd < 0) {
         int e = errno;
         return error_set(error, -e, "cannot open the v2v log %s: %s",

@@ -63,6 +63,40 @@ static bool wait_for_socket(const char *path, pid_t pid)
     return false;
 }
 
+/* The agent holds "ssh_key" when the input has one; else the conversion
+ * user's default keys (~/.ssh/id_rsa, id_ecdsa, id_ed25519, ...): ssh-add
+ * with no argument, as that user, finds them through its password entry,
+ * exactly as the Python wrapper did (ManageIQ never sends "ssh_key"). */
+static int load_identities(const struct conversion *c, const struct ssh_agent *a, char **error)
+{
+    _cleanup_free_ char *sock_env = NULL;
+    if (asprintf(&sock_env, "SSH_AUTH_SOCK=%s", a->socket) < 0)
+        return -ENOMEM;
+    char *key_argv[] = { SSH_ADD, c->secrets.ssh_key, NULL };
+    char *default_argv[] = { SSH_ADD, NULL };
+    char *add_env[] = { sock_env, NULL };
+    pid_t pid = spawn_as(c, c->secrets.ssh_key ? key_argv : default_argv, add_env);
+    int st = pid < 0 ? -errno : wait_status(pid);
+
+    if (c->secrets.ssh_key) {
+        if (st != 0)
+            return error_set(error, -EINVAL, "ssh-add could not load \"ssh_key\" into the agent (status %d): "
+                                             "is it a private key without a passphrase?", st);
+        log_info("The ssh key is loaded into the agent");
+        return 0;
+    }
+    /* No default key (or only ones with a passphrase) is not fatal here:
+     * the engine's ssh may still get in; if not, its error says so. */
+    if (st != 0)
+        log_warning("ssh-add (uid %u) loaded no default key from %s/.ssh (status %d): "
+                    "the ssh transport may fail to authenticate", (unsigned)c->uid,
+                    c->user_home ? c->user_home : "~", st);
+    else
+        log_info("The default ssh keys of uid %u (%s/.ssh) are loaded into the agent",
+                 (unsigned)c->uid, c->user_home ? c->user_home : "~");
+    return 0;
+}
+
 int ssh_agent_start(struct conversion *c, struct ssh_agent **out, char **error)
 {
     struct ssh_agent *a = calloc(1, sizeof *a);
@@ -80,23 +114,10 @@ int ssh_agent_start(struct conversion *c, struct ssh_agent **out, char **error)
         return -ECHILD;
     }
     log_info("ssh-agent started (PID %ld)", (long)a->pid);
-    if (c->secrets.ssh_key) {
-        _cleanup_free_ char *sock_env = NULL;
-        if (asprintf(&sock_env, "SSH_AUTH_SOCK=%s", a->socket) < 0) {
-            ssh_agent_stop(a);
-            return -ENOMEM;
-        }
-        char *add_argv[] = { SSH_ADD, c->secrets.ssh_key, NULL };
-        char *add_env[] = { sock_env, NULL };
-        pid_t pid = spawn_as(c, add_argv, add_env);
-        int st = pid < 0 ? -errno : wait_status(pid);
-        if (st != 0) {
-            error_set(error, 0, "ssh-add could not load \"ssh_key\" into the agent (status %d): "
-                                "is it a private key without a passphrase?", st);
-            ssh_agent_stop(a);
-            return -EINVAL;
-        }
-        log_info("The ssh key is loaded into the agent");
+    int r = load_identities(c, a, error);
+    if (r < 0) {
+        ssh_agent_stop(a);
+        return r;
     }
     *out = a;
     return 0;

@@ -1,5 +1,6 @@
 /* The ssh-agent of an ssh-transport conversion (CONTRACT §3): started as
- * the conversion user, holding `ssh_key` if given, killed at the end. */
+ * the conversion user, holding `ssh_key` if given, else that user's default
+ * keys (ssh-add with no argument), killed at the end. */
 #ifndef V2VW_SSH_AGENT_H
 #define V2VW_SSH_AGENT_H
 
