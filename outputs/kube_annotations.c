@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,7 +102,7 @@ void kube_annotations_progress(struct kube_annotations *a, double percent)
 {
     if (a->finishing || !(percent >= 0))
         return;
-    int p = percent > 100 ? 100 : (int)floor(percent);
+    int p = percent > 100 ? 100 : (int)percent;    /* percent >= 0: truncation = floor */
     if (p == a->want)
         return;
     a->want = p;
