@@ -113,10 +113,10 @@ else
            mkdir -p "$ROOT/tmp" "$ROOT/proc" "$ROOT/dev" "$ROOT/etc" && cp /etc/passwd /etc/group "$ROOT/etc/" &&
            for d in null zero urandom; do cp -a /dev/$d "$ROOT/dev/"; done'
 fi
-conv='cd /tmp && mkdir -p out state log && : > disk.img &&
+conv='unset V2VW_RUN_DIR; cd /tmp && mkdir -p out state log && : > disk.img &&
       echo "{\"vm_name\":\"deb\",\"transport_method\":\"disk\",\"source_path\":\"/tmp/disk.img\",\"local_storage\":\"/tmp/out\",\"daemonize\":false}" > input.json &&
       V2VW_ENGINE=/tmp/fake-v2v V2VW_STATE_DIR=/tmp/state V2VW_LOG_DIR=/tmp/log V2VW_NO_SYSTEMD=1 \
-          /usr/bin/virt-v2v-wrapper.py < input.json > stdout 2> stderr; echo "exit=$?"; cat state/*.state'
+          /usr/bin/virt-v2v-wrapper.py < input.json > stdout 2> stderr; echo "exit=$?"; sed "s/^/stderr: /" stderr; cat state/*.state'
 BASE=$base ROOT=$root DEB=$deb SCRATCH=$SCRATCH unshare -m -p -f --mount-proc sh -c "
     set -e
     $setup > \"\$SCRATCH/install.log\" 2>&1 || { echo INSTALL-FAILED; tail -n 20 \"\$SCRATCH/install.log\"; exit 1; }
