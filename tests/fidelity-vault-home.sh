@@ -8,15 +8,7 @@
 . "$TESTS_DIR/lib.sh"
 need_root "the oVirt upload runs the engine as uid 36"
 
-chmod 755 "$SCRATCH"
-chmod 1777 "$V2VW_LOG_DIR" "$V2VW_STATE_DIR"
-cp "$TESTS_DIR/fake-engine" "$SCRATCH/fake-engine"
-chmod 755 "$SCRATCH/fake-engine"
-export V2VW_ENGINE="$SCRATCH/fake-engine"
-mkdir -m 1777 "$SCRATCH/rec"
-export FAKE_ENGINE_RECORD="$SCRATCH/rec/record"
-touch "$SCRATCH/disk.img"
-chmod 644 "$SCRATCH/disk.img"
+engine_reachable_by_uid36
 
 # The wrapper's home (root's on a real host) holds the vault, owned by the
 # conversion user as §9 requires; the conversion user's home does not.

@@ -18,6 +18,21 @@ input_local() {
         | jq "${1:-.}"
 }
 
+# engine_reachable_by_uid36: the fake engine, its record directory, the
+# logs, the state and a source disk, all where an engine running as uid 36
+# (the oVirt upload's vdsm) can reach them.
+engine_reachable_by_uid36() {
+    chmod 755 "$SCRATCH"
+    chmod 1777 "$V2VW_LOG_DIR" "$V2VW_STATE_DIR"
+    cp "$TESTS_DIR/fake-engine" "$SCRATCH/fake-engine"
+    chmod 755 "$SCRATCH/fake-engine"
+    export V2VW_ENGINE="$SCRATCH/fake-engine"
+    mkdir -m 1777 "$SCRATCH/rec"
+    export FAKE_ENGINE_RECORD="$SCRATCH/rec/record"
+    touch "$SCRATCH/disk.img"
+    chmod 644 "$SCRATCH/disk.img"
+}
+
 # run_wrapper JSON: sets OUT, ERR, RC.
 run_wrapper() {
     printf '%s' "$1" > "$SCRATCH/input.json"

@@ -12,15 +12,7 @@ command -v jq >/dev/null || skip "jq missing"
 # (As in the Python wrapper, --bridge ovirtmgmt opens the output arguments,
 # after the network mappings: CONTRACT §3 order.)
 # Everything the engine (uid 36) touches must be reachable by it.
-chmod 755 "$SCRATCH"
-chmod 1777 "$V2VW_LOG_DIR" "$V2VW_STATE_DIR"
-cp "$TESTS_DIR/fake-engine" "$SCRATCH/fake-engine"
-chmod 755 "$SCRATCH/fake-engine"
-export V2VW_ENGINE="$SCRATCH/fake-engine"
-mkdir -m 1777 "$SCRATCH/rec"
-export FAKE_ENGINE_RECORD="$SCRATCH/rec/record"
-touch "$SCRATCH/disk.img"
-chmod 644 "$SCRATCH/disk.img"
+engine_reachable_by_uid36
 export V2VW_OVIRT_POLL_INTERVAL=0.1
 
 ovirt_certs
