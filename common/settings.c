@@ -64,6 +64,7 @@ void settings_reload(void)
         .prometheus_dir = text("V2VW_PROMETHEUS_DIR", NULL),
         .journal = journal ? (strcmp(journal, "1") == 0 ? 1 : strcmp(journal, "0") == 0 ? 0 : -1) : -1,
         .admin_timeout_sec = (unsigned)whole_seconds("V2VW_ADMIN_TIMEOUT", 1, 86400, 120),
+        .test_fault = text("V2VW_TEST_FAULT", NULL),
     };
     loaded = true;
 }
@@ -73,4 +74,10 @@ const struct settings *settings(void)
     if (!loaded)
         settings_reload();
     return &current;
+}
+
+bool settings_fault(const char *name)
+{
+    const char *f = settings()->test_fault;
+    return f && strcmp(f, name) == 0;
 }

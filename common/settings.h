@@ -28,10 +28,14 @@ struct settings {
     const char *prometheus_dir;     /* V2VW_PROMETHEUS_DIR: a .prom file per conversion; NULL = none */
     int journal;                    /* V2VW_JOURNAL: 0 off, 1 on, -1 = when reachable */
     unsigned admin_timeout_sec;     /* V2VW_ADMIN_TIMEOUT: cancel/throttle wait (120) */
+    const char *test_fault;         /* V2VW_TEST_FAULT: a test-only fault point to act on; NULL = none */
 };
 
 /* The settings, read from the environment at the first call. */
 const struct settings *settings(void);
+/* The test-only fault point NAME is switched on (V2VW_TEST_FAULT=NAME), for
+ * the failures no real condition can make happen in a test. */
+bool settings_fault(const char *name);
 /* Read the environment again (tests that change it in-process). */
 void settings_reload(void);
 

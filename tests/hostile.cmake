@@ -6,7 +6,8 @@
 # one at a time (RESOURCE_LOCK).
 foreach(_case engine-uid36 2-orphan-fifo squats 3-throttle-file 4-name-spray 5-log-dir 7-agent-sigkill
         concurrent-sigkill
-        8-setsid-grandchild 8-unannounced-sigkill 8-utf8 8-log-secrets 8-bpf-filter-fails)
+        8-setsid-grandchild 8-unannounced-sigkill 8-utf8 8-log-secrets 8-bpf-filter-fails
+        8-event-loop-fails)
   v2vw_shell_test(hostile-${_case} tests/hostile-${_case}.sh)
   set_tests_properties(hostile-${_case} PROPERTIES RESOURCE_LOCK v2vw-protection-sysctls LABELS hostile)
 endforeach()
