@@ -84,12 +84,6 @@ proc_alive() {
     set -- "$1" ${line##*) }
     [ "${1%%:*}:${21}" = "$1" ] && [ "$2" != Z ]
 }
-# wrapper_daemon_of STATE: the daemon's PID (the state's own writer).
-wrapper_daemon_of() {
-    local rd
-    rd=$(dirname "$1")
-    fuser "$rd/owner.lock" 2>/dev/null | tr -s ' ' '\n' | grep -v '^$' | head -1
-}
 
 # start_with_known_pid INPUT_FILE: start the wrapper (in the background,
 # stdout/stderr into $SCRATCH/stdout, stderr) under a PID known before it
