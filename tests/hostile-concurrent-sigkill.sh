@@ -81,7 +81,7 @@ one_run() {
     check "$m: the collecting wrapper started ($ERR)" test "$RC" = 0
     wait_finished "$(jq -r .state_file "$SCRATCH/stdout")" 60 >/dev/null
     for i in $(seq $N); do
-        check "$m: conversion $i finished" wait_finished "$(state_of "$i")" 120
+        check "$m: conversion $i finished" wait_finished "$(state_of "$i")" 60
         record_processes "$i"
     done
     echo "$m: all finished (${SECONDS}s)"
