@@ -5,7 +5,7 @@
 # sysctls for a few seconds each (the concurrent case for about a minute):
 # one at a time (RESOURCE_LOCK).
 foreach(_case engine-uid36 2-orphan-fifo squats 3-throttle-file 4-name-spray 5-log-dir 7-agent-sigkill
-        concurrent-sigkill
+        concurrent-sigkill collect-starting
         8-setsid-grandchild 8-unannounced-sigkill 8-utf8 8-log-secrets 8-bpf-filter-fails
         8-event-loop-fails)
   v2vw_shell_test(hostile-${_case} tests/hostile-${_case}.sh)
