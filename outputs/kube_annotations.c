@@ -6,6 +6,7 @@
 #include <time.h>
 #include <json-c/json.h>
 
+#include "outputs/http.h"
 #include "outputs/kube_annotations.h"
 #include "common/cleanup.h"
 #include "common/log.h"
@@ -37,16 +38,6 @@ static const char *const ours[] = {
 };
 
 static void next(struct kube_annotations *a);
-
-/* INTERIM: replaced by the shared outputs/http layer when it lands. */
-static char *clean_text(const char *s)
-{
-    char *out = strndup(s, 400);
-    for (char *p = out; p && *p; p++)
-        if ((unsigned char)*p < 0x20)
-            *p = ' ';
-    return out;
-}
 
 /* The clock now, not the loop's wake-up time: the rate limit is real. */
 static uint64_t now_usec(struct kube_annotations *a)
@@ -131,7 +122,7 @@ static char *describe_failure(long status, const char *body, const char *error)
     if (!status)
         return strdup(error ? error : "no answer");
     if (o && json_object_object_get_ex(o, "message", &m) && json_object_is_type(m, json_type_string))
-        msg = clean_text(json_object_get_string(m));
+        msg = http_clean_text(json_object_get_string(m));
     if (asprintf(&out, "HTTP %ld%s%s%s", status, msg ? " (" : "", msg ? msg : "", msg ? ")" : "") < 0)
         return NULL;
     return out;
@@ -234,7 +225,7 @@ static void send_patch(struct kube_annotations *a, enum flight f, struct json_ob
     json_object_object_add(meta, "annotations", json_object_get(ann));
     json_object_object_add(patch, "metadata", json_object_get(meta));
     const char *body = json_object_to_json_string_ext(patch, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-    int r = kube_client_patch_pod(a->client, KUBE_MERGE_PATCH, body, on_reply, a);
+    int r = kube_client_patch_pod(a->client, HTTP_MERGE_PATCH, body, on_reply, a);
     if (r < 0) {
         log_error("Kubernetes API: cannot send a request: %s", strerror(-r));
         return;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* A small asynchronous Kubernetes API client for the pod's own object:
- * libcurl's multi interface driven by an sd-event loop (sockets and timers
- * are event sources, nothing blocks). Every request reads the token file
+/* A small asynchronous Kubernetes API client for the pod's own object, on
+ * the HTTP layer's event-driven exchanges (outputs/http.h: nothing blocks
+ * the loop). Every request reads the token file
  * again (projected service account tokens rotate) and trusts only the
  * service account's CA. */
 #ifndef V2VW_KUBE_CLIENT_H
@@ -11,7 +11,6 @@
 #include "outputs/kube_config.h"
 
 #define KUBE_CONNECT_TIMEOUT_MS 5000L
-#define KUBE_MERGE_PATCH "application/merge-patch+json"
 
 struct kube_client;
 

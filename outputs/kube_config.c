@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "outputs/kube_config.h"
+#include "outputs/kube_name.h"
 #include "common/cleanup.h"
 #include "common/error.h"
 #include "common/settings.h"
@@ -98,6 +99,13 @@ int kube_config_in_cluster(struct kube_config *cfg, char **error)
     }
     if ((r = read_small(ns_file, 253, &cfg->namespace)) < 0) {
         error_set(error, r, "cannot read the pod's namespace from %s: %s", ns_file, strerror(-r));
+        goto fail;
+    }
+    /* Both go into the URL's path as they are: Kubernetes names only. */
+    if (!kube_name_valid(cfg->namespace) || !kube_name_valid(cfg->pod_name)) {
+        r = error_set(error, -EINVAL, "the pod's namespace or name (from %s, %s) is not a Kubernetes "
+                      "(RFC 1123) name", ns_file, getenv("POD_NAME") && *getenv("POD_NAME") ? "POD_NAME"
+                                                                                            : "HOSTNAME");
         goto fail;
     }
     if (access(cfg->token_file, R_OK) < 0 || access(cfg->ca_file, R_OK) < 0) {

@@ -5,6 +5,7 @@ list(APPEND V2VW_OUTPUTS_SOURCES
   outputs/local.c
   outputs/libvirt.c
   outputs/http.c
+  outputs/http_loop.c
   outputs/ovirt_api.c
   outputs/kube_name.c
   outputs/kube_config.c
