@@ -293,7 +293,6 @@ int main(int argc, char **argv)
     if (prepare(&c, &error) < 0 || conversion_paths_init(&c, &error) < 0)
         return die(error);
 
-    orphans_collect(&c);
     if (conversion_files_create(&c, &error) < 0)
         return die(error);
     if (luks_secrets_create(&c, &error) < 0) {
@@ -320,6 +319,8 @@ int main(int argc, char **argv)
         return die("cannot print the paths on stdout");
     }
     conversion_announced(&c);
+    /* What dead wrappers left: the client's line does not wait for it. */
+    orphans_collect(&c);
     if (c.cfg.daemonize) {
         if ((r = daemonize()) < 0) {
             /* The client has the paths already: tell it through the state. */
