@@ -6,20 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <curl/curl.h>
 
 #include "outputs/ovirt_api.h"
+#include "outputs/http.h"
 #include "common/cleanup.h"
-#include "common/dlib.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/settings.h"
 
-#define MAX_REPLY (16 * 1024 * 1024)
-#define MAX_FAULT_TEXT 400
-
 struct ovirt_api {
-    CURL *curl;
+    struct http_client *http;
     char *base;              /* https://host[:port]/ovirt-engine/api, no user part */
     char *engine;            /* https://host[:port]/ovirt-engine */
     char *username;
@@ -27,131 +23,13 @@ struct ovirt_api {
     bool insecure;
     char *token;             /* secret */
     long connect_timeout_ms, timeout_ms;
-    char errbuf[CURL_ERROR_SIZE];
 };
 
-/* The libcurl functions the client calls, loaded at the first
- * ovirt_api_open: the conversion's process does not link libcurl (and the
- * TLS, Kerberos and LDAP libraries behind it) unless an oVirt output runs. */
-struct curl_lib {
-    void (*easy_cleanup)(CURL *curl);
-    char *(*easy_escape)(CURL *curl, const char *string, int length);
-    CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
-    CURL *(*easy_init)(void);
-    CURLcode (*easy_perform)(CURL *curl);
-    void (*easy_reset)(CURL *curl);
-    CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
-    const char *(*easy_strerror)(CURLcode code);
-    char *(*easy_unescape)(CURL *curl, const char *string, int length, int *outlength);
-    void (*free)(void *p);
-    CURLcode (*global_init)(long flags);
-    struct curl_slist *(*slist_append)(struct curl_slist *list, const char *data);
-    void (*slist_free_all)(struct curl_slist *list);
-    CURLU *(*url)(void);
-    void (*url_cleanup)(CURLU *handle);
-    CURLUcode (*url_set)(CURLU *handle, CURLUPart what, const char *part, unsigned int flags);
-    const char *(*url_strerror)(CURLUcode code);
-};
-
-static struct curl_lib curl_table;
-static const struct curl_lib *cu = &curl_table;
-
-static int curl_lib_load(char **error)
-{
-#define S(field) DLIB_SYMBOL(struct curl_lib, field, "curl_" #field)
-    static const struct dlib_symbol syms[] = {
-        S(easy_cleanup), S(easy_escape), S(easy_getinfo), S(easy_init), S(easy_perform),
-        S(easy_reset), S(easy_setopt), S(easy_strerror), S(easy_unescape), S(free),
-        S(global_init), S(slist_append), S(slist_free_all), S(url), S(url_cleanup),
-        S(url_set), S(url_strerror),
-    };
-#undef S
-    return dlib_load("libcurl.so.4", "the oVirt client", syms, ELEMENTSOF(syms), &curl_table, error);
-}
-
-struct reply {
-    char *data;
-    size_t len, cap;
-    long status;
-};
-
-static void reply_wipe(struct reply *r)
-{
-    if (r->data) {
-        explicit_bzero(r->data, r->cap);
-        free(r->data);
-    }
-    *r = (struct reply){ 0 };
-}
-
-static void slist_wipe(struct curl_slist **l)
-{
-    for (struct curl_slist *i = *l; i; i = i->next)
-        explicit_bzero(i->data, strlen(i->data));
-    cu->slist_free_all(*l);
-    *l = NULL;
-}
-
-static void curl_wipe_freep(char **s)
-{
-    if (*s) {
-        explicit_bzero(*s, strlen(*s));
-        cu->free(*s);
-    }
-}
-
-static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
-{
-    struct reply *r = userdata;
-    size_t n = size * nmemb;
-
-    if (n > MAX_REPLY - r->len)
-        return 0;                           /* makes curl fail the transfer */
-    if (r->len + n + 1 > r->cap) {
-        size_t cap = r->cap ? r->cap : 4096;
-        while (cap < r->len + n + 1)
-            cap *= 2;
-        char *data = malloc(cap);           /* not realloc: the old buffer is wiped */
-        if (!data)
-            return 0;
-        if (r->data) {
-            memcpy(data, r->data, r->len);
-            explicit_bzero(r->data, r->cap);
-            free(r->data);
-        }
-        r->data = data;
-        r->cap = cap;
-    }
-    memcpy(r->data + r->len, ptr, n);
-    r->len += n;
-    r->data[r->len] = '\0';
-    return n;
-}
-
-/* Text from the server, made fit for one line of an error message. */
-static char *clean_text(const char *s)
-{
-    size_t len = strnlen(s, MAX_FAULT_TEXT);
-    char *out = strndup(s, len);
-    if (!out)
-        return NULL;
-    for (char *p = out; *p; p++)
-        if ((unsigned char)*p < 0x20)
-            *p = ' ';
-    return out;
-}
-
-static const char *json_str(struct json_object *o, const char *key)
-{
-    struct json_object *v;
-    if (!o || !json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, key, &v))
-        return NULL;
-    return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
+#define json_str http_json_str
 
 /* "REASON (DETAIL)" out of {"fault": {"reason", "detail"}}, {"reason", "detail"}
  * or the SSO's {"error", "error_description"}; NULL if none. */
-static char *fault_text(const struct reply *r)
+static char *fault_text(const struct http_reply *r)
 {
     _cleanup_json_ struct json_object *root = r->data ? json_tokener_parse(r->data) : NULL;
     struct json_object *o = root, *fault;
@@ -165,8 +43,8 @@ static char *fault_text(const struct reply *r)
     }
     if (!reason && !detail)
         return NULL;
-    _cleanup_free_ char *cr = clean_text(reason ? reason : "");
-    _cleanup_free_ char *cd = clean_text(detail ? detail : "");
+    _cleanup_free_ char *cr = http_clean_text(reason ? reason : "");
+    _cleanup_free_ char *cd = http_clean_text(detail ? detail : "");
     char *text;
     if (!cr || !cd)
         return NULL;
@@ -175,74 +53,39 @@ static char *fault_text(const struct reply *r)
     return text;
 }
 
-enum method { METHOD_GET, METHOD_POST, METHOD_DELETE };
-static const char *const method_names[] = { "GET", "POST", "DELETE" };
-
 /* One HTTP exchange. Returns 0 (any HTTP status, in r->status) or a negative
  * errno with *error set when there was no HTTP answer. `what` names the call
  * in messages. */
-static int perform(struct ovirt_api *api, enum method m, const char *url, const char *what,
-                   struct curl_slist *headers, const char *body, struct reply *r, char **error)
+static int perform(struct ovirt_api *api, enum http_method m, const char *url, const char *what,
+                   const char *content_type, const char *body, struct http_reply *r, char **error)
 {
-    CURL *c = api->curl;
+    struct http_request req = {
+        .method = m, .url = url, .accept = HTTP_JSON, .content_type = content_type,
+        .bearer_token = content_type && strcmp(content_type, HTTP_FORM) == 0 ? NULL : api->token,
+        .body = body, .protocols = "https", .insecure = api->insecure,
+        .cafile = api->cafile, .cafile_only = true,   /* only the engine's CA */
+        .connect_timeout_ms = api->connect_timeout_ms, .timeout_ms = api->timeout_ms,
+        .log_name = "oVirt API",
+    };
+    _cleanup_http_headers_ struct curl_slist *headers = NULL;
+    const char *why;
 
-    cu->easy_reset(c);
-    api->errbuf[0] = '\0';
-    cu->easy_setopt(c, CURLOPT_URL, url);
-    cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
-    cu->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    cu->easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, api->connect_timeout_ms);
-    cu->easy_setopt(c, CURLOPT_TIMEOUT_MS, api->timeout_ms);
-    cu->easy_setopt(c, CURLOPT_ERRORBUFFER, api->errbuf);
-    cu->easy_setopt(c, CURLOPT_USERAGENT, "virt-v2v-wrapper");
-    cu->easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    cu->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-    cu->easy_setopt(c, CURLOPT_WRITEDATA, r);
-    if (api->insecure) {
-        cu->easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-        cu->easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
-    } else {
-        cu->easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-        cu->easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-        cu->easy_setopt(c, CURLOPT_CAINFO, api->cafile);
-        cu->easy_setopt(c, CURLOPT_CAPATH, NULL);   /* only the engine's CA */
+    if (req.bearer_token) {
+        if (http_header_add(&headers, "Version: 4") < 0)
+            return -ENOMEM;
+        req.headers = headers;
     }
-    switch (m) {
-    case METHOD_GET:
-        cu->easy_setopt(c, CURLOPT_HTTPGET, 1L);
-        break;
-    case METHOD_POST:
-        cu->easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
-        cu->easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)(body ? strlen(body) : 0));
-        break;
-    case METHOD_DELETE:
-        cu->easy_setopt(c, CURLOPT_CUSTOMREQUEST, "DELETE");
-        break;
-    }
-
-    CURLcode rc = cu->easy_perform(c);
-    curl_off_t usec = 0;
-    cu->easy_getinfo(c, CURLINFO_TOTAL_TIME_T, &usec);
-    /* The POST body stays with us: make curl forget the pointer. */
-    cu->easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
-    if (rc != CURLE_OK) {
-        log_debug("oVirt API: %s %s: %s (%.1f ms)", method_names[m], url,
-                  api->errbuf[0] ? api->errbuf : cu->easy_strerror(rc), usec / 1000.0);
-        error_set(error, 0, "oVirt %s (%s %s) failed: %s", what, method_names[m], url,
-                  api->errbuf[0] ? api->errbuf : cu->easy_strerror(rc));
-        return rc == CURLE_OPERATION_TIMEDOUT ? -ETIMEDOUT : -EIO;
-    }
-    cu->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-    log_debug("oVirt API: %s %s -> HTTP %ld (%.1f ms)", method_names[m], url, r->status, usec / 1000.0);
-    return 0;
+    int ret = http_perform(api->http, &req, r, &why);
+    if (ret < 0)
+        error_set(error, 0, "oVirt %s (%s %s) failed: %s", what, http_method_name(m), url, why);
+    return ret;
 }
 
-static int status_error(const char *what, enum method m, const char *url, const struct reply *r,
-                        char **error)
+static int status_error(const char *what, enum http_method m, const char *url,
+                        const struct http_reply *r, char **error)
 {
     _cleanup_free_ char *fault = fault_text(r);
-    error_set(error, 0, "oVirt %s (%s %s) failed with HTTP %ld%s%s", what, method_names[m], url,
+    error_set(error, 0, "oVirt %s (%s %s) failed with HTTP %ld%s%s", what, http_method_name(m), url,
               r->status, fault ? ": " : "", fault ? fault : "");
     switch (r->status) {
     case 404: return -ENOENT;
@@ -253,101 +96,70 @@ static int status_error(const char *what, enum method m, const char *url, const 
 }
 
 /* An authenticated API call. */
-static int api_call(struct ovirt_api *api, enum method m, const char *path, const char *body,
+static int api_call(struct ovirt_api *api, enum http_method m, const char *path, const char *body,
                     struct json_object **out, char **error)
 {
     _cleanup_free_ char *url = NULL;
-    _cleanup_free_ char *auth = NULL;
-    struct curl_slist *headers = NULL;
-    struct reply r = { 0 };
+    _cleanup_http_reply_ struct http_reply r = { 0 };
 
     if (out)
         *out = NULL;
-    if (asprintf(&url, "%s/%s", api->base, path) < 0 ||
-        asprintf(&auth, "Authorization: Bearer %s", api->token) < 0)
+    if (asprintf(&url, "%s/%s", api->base, path) < 0)
         return -ENOMEM;
-    struct curl_slist *h = headers = cu->slist_append(NULL, auth);
-    explicit_bzero(auth, strlen(auth));
-    if (h)
-        h = cu->slist_append(headers, "Accept: application/json");
-    if (h)
-        h = cu->slist_append(headers, "Version: 4");
-    if (h && m == METHOD_POST)
-        h = cu->slist_append(headers, "Content-Type: application/json");
-    if (!h) {
-        slist_wipe(&headers);
-        return -ENOMEM;
-    }
-
-    int ret = perform(api, m, url, "API call", headers, body, &r, error);
-    slist_wipe(&headers);
+    int ret = perform(api, m, url, "API call", m == HTTP_POST ? HTTP_JSON : NULL, body, &r, error);
     if (ret < 0)
-        goto out;
-    if (r.status < 200 || r.status > 299) {
-        ret = status_error("API call", m, url, &r, error);
-        goto out;
-    }
+        return ret;
+    if (r.status < 200 || r.status > 299)
+        return status_error("API call", m, url, &r, error);
     if (out && r.len > 0) {
         *out = json_tokener_parse(r.data);
-        if (!*out) {
-            error_set(error, 0, "oVirt API call (%s %s) returned HTTP %ld with a body that is not JSON",
-                      method_names[m], url, r.status);
-            ret = -EBADMSG;
-        }
+        if (!*out)
+            return error_set(error, -EBADMSG,
+                             "oVirt API call (%s %s) returned HTTP %ld with a body that is not JSON",
+                             http_method_name(m), url, r.status);
     }
-out:
-    reply_wipe(&r);
-    return ret;
+    return 0;
 }
 
 int ovirt_api_get(struct ovirt_api *api, const char *path, struct json_object **reply, char **error)
 {
-    return api_call(api, METHOD_GET, path, NULL, reply, error);
+    return api_call(api, HTTP_GET, path, NULL, reply, error);
 }
 
 int ovirt_api_post(struct ovirt_api *api, const char *path, const char *json_body,
                    struct json_object **reply, char **error)
 {
-    return api_call(api, METHOD_POST, path, json_body, reply, error);
+    return api_call(api, HTTP_POST, path, json_body, reply, error);
 }
 
 int ovirt_api_delete(struct ovirt_api *api, const char *path, char **error)
 {
-    return api_call(api, METHOD_DELETE, path, NULL, NULL, error);
+    return api_call(api, HTTP_DELETE, path, NULL, NULL, error);
 }
 
 /* A form-encoded SSO request (token or logout): POST to ENGINE/SUFFIX. */
 static int sso_call(struct ovirt_api *api, const char *suffix, const char *what, const char *form,
-                    struct reply *r, char **error)
+                    struct http_reply *r, char **error)
 {
     _cleanup_free_ char *url = NULL;
-    struct curl_slist *headers = NULL;
 
     if (asprintf(&url, "%s/%s", api->engine, suffix) < 0)
         return -ENOMEM;
-    struct curl_slist *h = headers = cu->slist_append(NULL, "Accept: application/json");
-    if (h)
-        h = cu->slist_append(headers, "Content-Type: application/x-www-form-urlencoded");
-    if (!h) {
-        cu->slist_free_all(headers);
-        return -ENOMEM;
-    }
-    int ret = perform(api, METHOD_POST, url, what, headers, form, r, error);
-    cu->slist_free_all(headers);
+    int ret = perform(api, HTTP_POST, url, what, HTTP_FORM, form, r, error);
     if (ret < 0)
         return ret;
     if (r->status < 200 || r->status > 299)
-        return status_error(what, METHOD_POST, url, r, error);
+        return status_error(what, HTTP_POST, url, r, error);
     return 0;
 }
 
 static int login(struct ovirt_api *api, const char *password, char **error)
 {
-    _cleanup_(curl_wipe_freep) char *user = cu->easy_escape(api->curl, api->username, 0);
-    _cleanup_(curl_wipe_freep) char *pass = cu->easy_escape(api->curl, password, 0);
+    _cleanup_erase_ char *user = http_escape(api->http, api->username, 0);
+    _cleanup_erase_ char *pass = http_escape(api->http, password, 0);
     _cleanup_erase_ char *form = NULL;
     _cleanup_free_ char *what = NULL;
-    struct reply r = { 0 };
+    _cleanup_http_reply_ struct http_reply r = { 0 };
 
     if (!user || !pass ||
         asprintf(&form, "grant_type=password&scope=ovirt-app-api&username=%s&password=%s", user, pass) < 0 ||
@@ -357,7 +169,7 @@ static int login(struct ovirt_api *api, const char *password, char **error)
     if (ret == -EIO && r.status == 400)
         ret = -EACCES;            /* the SSO's answer to bad credentials */
     if (ret < 0)
-        goto out;
+        return ret;
 
     struct json_object *o = json_tokener_parse(r.data ? r.data : "");
     const char *token = json_str(o, "access_token");
@@ -372,23 +184,20 @@ static int login(struct ovirt_api *api, const char *password, char **error)
         explicit_bzero((char *)token, strlen(token));
     }
     json_object_put(o);
-out:
-    reply_wipe(&r);
     return ret;
 }
 
 static void logout(struct ovirt_api *api)
 {
-    _cleanup_(curl_wipe_freep) char *token = cu->easy_escape(api->curl, api->token, 0);
+    _cleanup_erase_ char *token = http_escape(api->http, api->token, 0);
     _cleanup_erase_ char *form = NULL;
     _cleanup_free_ char *error = NULL;
-    struct reply r = { 0 };
+    _cleanup_http_reply_ struct http_reply r = { 0 };
 
     if (!token || asprintf(&form, "token=%s", token) < 0)
         return;
     if (sso_call(api, "services/sso-logout", "SSO logout", form, &r, &error) < 0)
         log_warning("Could not revoke the oVirt access token: %s", error ? error : "out of memory");
-    reply_wipe(&r);
 }
 
 /* Split rhv_url into the user part (URL-decoded, NULL if none), the API base
@@ -413,11 +222,7 @@ static int parse_url(struct ovirt_api *api, const char *url, char **user, char *
         size_t ulen = strcspn(auth, ":");
         if (ulen > (size_t)(at - auth))
             ulen = (size_t)(at - auth);
-        char *u = cu->easy_unescape(api->curl, auth, (int)ulen, NULL);
-        if (!u)
-            return -ENOMEM;
-        *user = strdup(u);
-        cu->free(u);
+        *user = ulen ? http_unescape(api->http, auth, ulen) : strdup("");
         if (!*user)
             return -ENOMEM;
     }
@@ -429,15 +234,12 @@ static int parse_url(struct ovirt_api *api, const char *url, char **user, char *
         error_set(error, 0, "The oVirt URL has no host name");
         return -EINVAL;
     }
-    CURLU *u = cu->url();
-    if (!u)
-        return -ENOMEM;
-    CURLUcode uc = cu->url_set(u, CURLUPART_URL, api->base, 0);
-    cu->url_cleanup(u);
-    if (uc != CURLUE_OK) {
-        error_set(error, 0, "The oVirt URL %s is not valid: %s", api->base, cu->url_strerror(uc));
-        return -EINVAL;
-    }
+    const char *why;
+    int r = http_url_check(api->base, &why);
+    if (r == -EINVAL)
+        return error_set(error, r, "The oVirt URL %s is not valid: %s", api->base, why);
+    if (r < 0)
+        return r;
     return 0;
 }
 
@@ -460,20 +262,14 @@ int ovirt_api_open(const char *url, const char *username, const char *password,
     *out = NULL;
     if (!api)
         return -ENOMEM;
-    static bool initialized;
-    if (!initialized) {
-        if ((r = curl_lib_load(error)) < 0) {
-            free(api);
-            return r;
-        }
-        cu->global_init(CURL_GLOBAL_DEFAULT);
-        initialized = true;
+    if ((r = http_client_new("the oVirt client", &api->http, error)) < 0) {
+        free(api);
+        return r;
     }
-    api->curl = cu->easy_init();
     api->insecure = insecure;
     set_timeouts(api);
     api->cafile = strdup(cafile ? cafile : OVIRT_DEFAULT_CAFILE);
-    if (!api->curl || !api->cafile) {
+    if (!api->cafile) {
         r = -ENOMEM;
         goto fail;
     }
@@ -505,8 +301,7 @@ void ovirt_api_close(struct ovirt_api *api)
         explicit_bzero(api->token, strlen(api->token));
         free(api->token);
     }
-    if (api->curl)
-        cu->easy_cleanup(api->curl);
+    http_client_free(api->http);
     free(api->base);
     free(api->engine);
     free(api->username);
@@ -534,11 +329,10 @@ static int list_of(struct json_object *reply, const char *key, struct json_objec
 static int id_path(struct ovirt_api *api, const char *prefix, const char *id, const char *suffix,
                    char **path)
 {
-    char *escaped = cu->easy_escape(api->curl, id, 0);
+    _cleanup_free_ char *escaped = http_escape(api->http, id, 0);
     if (!escaped)
         return -ENOMEM;
     int r = asprintf(path, "%s%s%s", prefix, escaped, suffix);
-    cu->free(escaped);
     return r < 0 ? -ENOMEM : 0;
 }
 
@@ -552,11 +346,10 @@ int ovirt_api_find_storage_domains(struct ovirt_api *api, const char *name,
     *domains = NULL;
     if (asprintf(&query, "name=\"%s\"", name) < 0)
         return -ENOMEM;
-    char *escaped = cu->easy_escape(api->curl, query, 0);
+    _cleanup_free_ char *escaped = http_escape(api->http, query, 0);
     if (!escaped)
         return -ENOMEM;
     int r = asprintf(&path, "storagedomains?search=%s&case_sensitive=true", escaped);
-    cu->free(escaped);
     if (r < 0)
         return -ENOMEM;
     r = ovirt_api_get(api, path, &reply, error);

@@ -4,6 +4,7 @@ list(APPEND V2VW_OUTPUTS_SOURCES
   outputs/output.c
   outputs/local.c
   outputs/libvirt.c
+  outputs/http.c
   outputs/ovirt_api.c
   outputs/rhv_upload.c
   outputs/export_domain.c
