@@ -10,7 +10,9 @@
  * start. Call systemd_lib_load() first where a missing library must be
  * reported and survived (the conversion's event loop, the journal); a
  * forwarder that cannot load it prints why and exits 1, as the dynamic
- * loader does for a missing library. */
+ * loader does for a missing library. A new sd_* call needs its line in
+ * SYSTEMD_FUNCTIONS and its forwarder: until then the link fails with an
+ * undefined reference to it. */
 #ifndef V2VW_SYSTEMD_LIB_H
 #define V2VW_SYSTEMD_LIB_H
 

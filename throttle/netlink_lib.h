@@ -5,7 +5,9 @@
  * the project calls and forwards it to the libraries, loaded at the first
  * call (tc_socket() loads them first, so a missing library is reported
  * and survived there; a forwarder that cannot load them prints why and
- * exits 1, as the dynamic loader does for a missing library). */
+ * exits 1, as the dynamic loader does for a missing library). A new call
+ * needs its line in NETLINK_FUNCTIONS and its forwarder: until then the
+ * link fails with an undefined reference to it. */
 #ifndef V2VW_NETLINK_LIB_H
 #define V2VW_NETLINK_LIB_H
 
