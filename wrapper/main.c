@@ -312,13 +312,14 @@ int main(int argc, char **argv)
                   c.plan.paths.state_dir ? c.plan.paths.state_dir : c.plan.paths.run_root, strerror(-r));
         return die(error);
     }
-    log_journal_start(c.plan.paths.tag, c.cfg.vm_name);
-    log_start(&c);
     if (print_paths(&c) < 0) {
         conversion_files_remove_all(&c);
         return die("cannot print the paths on stdout");
     }
     conversion_announced(&c);
+    /* After the line: the journal loads libsystemd, the line need not wait. */
+    log_journal_start(c.plan.paths.tag, c.cfg.vm_name);
+    log_start(&c);
     /* What dead wrappers left: the client's line does not wait for it. */
     orphans_collect(&c);
     if (c.cfg.daemonize) {
