@@ -18,6 +18,9 @@ trap 'rm -rf "$scratch"' EXIT
 
 export V2VW_ENGINE="$here/../tests/fake-engine" V2VW_NO_SYSTEMD=1
 export V2VW_STATE_DIR="$scratch/state" V2VW_LOG_DIR="$scratch/log"
+# Its own run directories: what other wrappers on this host left (orphans
+# to collect, tc classes to free) is not this conversion's cost.
+export V2VW_RUN_DIR="$scratch/run" V2VW_THROTTLE_RUNDIR="$scratch/throttle"
 export FAKE_ENGINE_DISKS=2 FAKE_ENGINE_DELAY=0.02
 mkdir -p "$V2VW_STATE_DIR" "$V2VW_LOG_DIR" "$scratch/out"
 : > "$scratch/disk.img"
