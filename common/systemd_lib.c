@@ -54,6 +54,7 @@
     X(sd_event_add_child) \
     X(sd_event_add_defer) \
     X(sd_event_add_inotify) \
+    X(sd_event_add_io) \
     X(sd_event_add_signal) \
     X(sd_event_add_time) \
     X(sd_event_add_time_relative) \
@@ -68,6 +69,7 @@
     X(sd_event_source_get_enabled) \
     X(sd_event_source_get_event) \
     X(sd_event_source_set_enabled) \
+    X(sd_event_source_set_io_events) \
     X(sd_event_source_set_time) \
     X(sd_event_unref) \
     X(sd_journal_sendv)
@@ -296,6 +298,11 @@ int sd_event_add_inotify(sd_event *a0, sd_event_source **a1, const char *a2, uin
     return sd()->sd_event_add_inotify(a0, a1, a2, a3, a4, a5);
 }
 
+int sd_event_add_io(sd_event *a0, sd_event_source **a1, int a2, uint32_t a3, sd_event_io_handler_t a4, void *a5)
+{
+    return sd()->sd_event_add_io(a0, a1, a2, a3, a4, a5);
+}
+
 int sd_event_add_signal(sd_event *a0, sd_event_source **a1, int a2, sd_event_signal_handler_t a3, void *a4)
 {
     return sd()->sd_event_add_signal(a0, a1, a2, a3, a4);
@@ -364,6 +371,11 @@ sd_event *sd_event_source_get_event(sd_event_source *a0)
 int sd_event_source_set_enabled(sd_event_source *a0, int a1)
 {
     return sd()->sd_event_source_set_enabled(a0, a1);
+}
+
+int sd_event_source_set_io_events(sd_event_source *a0, uint32_t a1)
+{
+    return sd()->sd_event_source_set_io_events(a0, a1);
 }
 
 int sd_event_source_set_time(sd_event_source *a0, uint64_t a1)

@@ -54,6 +54,9 @@ struct output_input {
     const char *local_storage;
     /* libvirt */
     const char *libvirt_pool, *libvirt_uri;
+    /* The engine's capabilities (`virt-v2v --machine-readable`), read once
+     * before prepare for an output with needs_capabilities; NULL otherwise. */
+    char *const *capabilities;
 };
 
 /* What an output made of its input (output_plan_make). Owned by the plan;
@@ -62,6 +65,9 @@ struct output_plan {
     char *allocation;            /* engine -oa; NULL = engine default */
     char *virtio_win;            /* drivers ISO (VIRTIO_WIN); NULL = none */
     struct strv env;             /* NAME=VALUE the engine gets in addition */
+    /* The engine's -on NAME when the output chose it (it then passes -on in
+     * append_args); the state's output_name. NULL = the input's vm_name. */
+    char *output_name;
     void *priv;                  /* freed by ops->priv_free */
 };
 
@@ -88,6 +94,8 @@ struct output_host {
     /* A resource the output made (kind: "volume", "image", ...; id) in the
      * state's `resources`, so a client can find or remove it. */
     void (*add_resource)(void *userdata, const char *kind, const char *id);
+    /* The state's last_message now (in cleanup: the final error); NULL = none. */
+    const char *(*last_message)(void *userdata);
     void *userdata;
 };
 
@@ -103,6 +111,8 @@ struct output_ops {
     bool backend_direct;         /* LIBGUESTFS_BACKEND=direct */
     bool default_bridge;         /* --bridge ovirtmgmt (after the mappings, as the Python wrapper) */
     bool iso_domain;             /* virtio_win may name a file in the oVirt ISO domain */
+    bool needs_capabilities;     /* in->capabilities is read before prepare */
+    bool engine_log_to_stdout;   /* every engine log chunk also on stdout (container logs) */
 
     /* Before any file is created (in the caller's process, before the
      * stdout line): look things up, complete the plan (plan->allocation
@@ -124,7 +134,8 @@ struct output_ops {
     /* After the engine succeeded: the output's remaining steps (import,
      * register, ...). After it failed: remove what it left behind. Both
      * asynchronous: 0 = started, `done` follows from the event loop;
-     * negative errno = could not start (done is not called). NULL = none. */
+     * negative errno = could not start (done is not called). NULL = none.
+     * cleanup also runs when the engine could not be started at all. */
     int (*finish)(const struct output_input *in, struct output_plan *plan,
                   const struct output_host *host, output_done_fn done, void *userdata);
     int (*cleanup)(const struct output_input *in, struct output_plan *plan,
@@ -151,5 +162,6 @@ extern const struct output_ops output_rhv_upload;
 extern const struct output_ops output_export_domain;
 extern const struct output_ops output_local;
 extern const struct output_ops output_libvirt;
+extern const struct output_ops output_kubevirt;
 
 #endif

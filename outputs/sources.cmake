@@ -5,7 +5,13 @@ list(APPEND V2VW_OUTPUTS_SOURCES
   outputs/local.c
   outputs/libvirt.c
   outputs/http.c
+  outputs/http_loop.c
   outputs/ovirt_api.c
+  outputs/kube_name.c
+  outputs/kube_config.c
+  outputs/kube_client.c
+  outputs/kube_annotations.c
+  outputs/kubevirt.c
   outputs/rhv_upload.c
   outputs/export_domain.c
   outputs/virtio_win.c

@@ -24,5 +24,6 @@ void conversion_output_input(const struct conversion *c, struct output_input *in
         .local_storage = cfg->local_storage,
         .libvirt_pool = cfg->libvirt_pool,
         .libvirt_uri = cfg->libvirt_uri,
+        .capabilities = c->plan.capabilities.n ? c->plan.capabilities.v : NULL,
     };
 }
