@@ -7,7 +7,8 @@
 #include <stddef.h>
 #include <json-c/json.h>
 
-/* A buffer that held a secret: its whole allocation is wiped. */
+/* A buffer that held a secret: its first `size` bytes are wiped, the
+ * whole allocation or all of it that was ever written. */
 struct secret_buf {
     char *p;
     size_t size;
@@ -16,7 +17,7 @@ struct secret_buf {
 /* Wipe strlen(s) bytes and free s (NULL: nothing). */
 void secret_free(char *s);
 static inline void secret_freep(void *p) { secret_free(*(char **)p); }
-/* Wipe the whole allocation and free it. */
+/* Wipe the buffer's `size` bytes and free it. */
 void secret_buf_free(struct secret_buf *b);
 /* Wipe the text of a json-c string object in place (other types: nothing). */
 void secret_json_erase(struct json_object *v);

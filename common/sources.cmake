@@ -8,5 +8,6 @@ list(APPEND V2VW_COMMON_SOURCES
   common/secret.c
   common/settings.c
   common/strv.c
+  common/systemd_lib.c
   common/utf8.c
 )

@@ -110,6 +110,8 @@ else
                ldd "$b" 2>/dev/null | grep -o "/[^ ]*" | while read -r l; do mkdir -p "$ROOT$(dirname "$l")"; cp -Ln "$l" "$ROOT$l"; done
            done &&
            ldd "$ROOT/usr/bin/virt-v2v-wrapper" | grep -o "/[^ ]*" | while read -r l; do mkdir -p "$ROOT$(dirname "$l")"; cp -Ln "$l" "$ROOT$l"; done &&
+           so=$(ldconfig -p | awk "\$1 == \"libsystemd.so.0\" { print \$NF; exit }") &&
+           { echo "$so"; ldd "$so" | grep -o "/[^ ]*"; } | while read -r l; do mkdir -p "$ROOT$(dirname "$l")"; cp -Ln "$l" "$ROOT$l"; done &&
            mkdir -p "$ROOT/tmp" "$ROOT/proc" "$ROOT/dev" "$ROOT/etc" && cp /etc/passwd /etc/group "$ROOT/etc/" &&
            for d in null zero urandom; do cp -a /dev/$d "$ROOT/dev/"; done'
 fi

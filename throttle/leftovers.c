@@ -24,7 +24,15 @@ static void remove_tagged(const char *root, const char *tag, bool v2)
         log_warning("throttling: cannot remove leftover cgroup %s: %s", dir, strerror(-r));
 }
 
-static void collect_one(uint32_t minor, const struct cg_mounts *m, struct nl_sock *sk)
+/* The netlink socket opens (and libnl loads) only for a class to remove. */
+static struct nl_sock *leftover_socket(struct nl_sock **sk)
+{
+    if (!*sk && tc_socket(sk) < 0)
+        *sk = NULL;
+    return *sk;
+}
+
+static void collect_one(uint32_t minor, const struct cg_mounts *m, struct nl_sock **sk)
 {
     struct alloc_entry e;
     int r = alloc_read(minor, &e);
@@ -33,8 +41,8 @@ static void collect_one(uint32_t minor, const struct cg_mounts *m, struct nl_soc
     if (r == 0) {
         log_info("throttling: collecting class %x:%x and cgroups of %s (pid %d is gone)",
                  THROTTLE_MAJOR, minor, e.tag, (int)e.pid);
-        if (sk && e.netns == alloc_netns())
-            tc_uninstall_everywhere(sk, minor);
+        if (e.netns == alloc_netns() && leftover_socket(sk))
+            tc_uninstall_everywhere(*sk, minor);
         if (e.owns_cgroups) {
             remove_tagged(m->v1_netcls, e.tag, false);
             if (!m->v1_netcls || !m->v1_cpu || strcmp(m->v1_netcls, m->v1_cpu) != 0)
@@ -53,8 +61,6 @@ void throttle_collect_leftovers(void)
     _cleanup_close_ int lock = -1;
     if (alloc_lock(&lock) < 0 || cg_find_mounts(&m) < 0)
         return;
-    if (tc_socket(&sk) < 0)
-        sk = NULL;
     _cleanup_closedir_ DIR *d = opendir(throttle_rundir());
     struct dirent *de;
     while (d && (de = readdir(d))) {
@@ -62,6 +68,6 @@ void throttle_collect_leftovers(void)
         char extra;
         if (sscanf(de->d_name, "class-%4x%c", &minor, &extra) == 1 && minor >= THROTTLE_MINOR_FIRST &&
             minor <= THROTTLE_MINOR_LAST)
-            collect_one(minor, &m, sk);
+            collect_one(minor, &m, &sk);
     }
 }

@@ -6,6 +6,7 @@ list(APPEND V2VW_THROTTLE_SOURCES
   throttle/cgroup.c
   throttle/check.c
   throttle/leftovers.c
+  throttle/netlink_lib.c
   throttle/tc.c
   throttle/throttle.c
   throttle/throttle_request.c

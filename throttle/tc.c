@@ -19,6 +19,7 @@
 #include <netlink/route/qdisc/htb.h>
 #include <netlink/route/tc.h>
 
+#include "throttle/netlink_lib.h"
 #include "throttle/nl_cleanup.h"
 #include "throttle/throttle_int.h"
 #include "common/log.h"
@@ -55,10 +56,16 @@ static int set_error(char **error, int nlerr, const char *what, int ifindex)
 
 int tc_socket(struct nl_sock **out)
 {
+    _cleanup_free_ char *error = NULL;
+    int r = netlink_lib_load(&error);
+    if (r < 0) {
+        log_warning("throttling: %s", error ? error : "out of memory");
+        return r;
+    }
     _cleanup_nl_sock_ struct nl_sock *sk = nl_socket_alloc();
     if (!sk)
         return -ENOMEM;
-    int r = nl_connect(sk, NETLINK_ROUTE);
+    r = nl_connect(sk, NETLINK_ROUTE);
     if (r < 0)
         return nl_to_errno(r);
     *out = TAKE_PTR(sk);

@@ -20,6 +20,7 @@
 #include "wrapper/lifecycle.h"
 #include "common/log.h"
 #include "common/settings.h"
+#include "common/systemd_lib.h"
 #include "wrapper/log_follower.h"
 #include "wrapper/runner.h"
 #include "wrapper/ssh_agent.h"
@@ -442,8 +443,13 @@ static const char *host_last_message(void *userdata)
 
 static int setup_loop(struct run *run)
 {
-    int r = sd_event_new(&run->event);
-    if (r < 0)
+    _cleanup_free_ char *error = NULL;
+    int r = systemd_lib_load(&error);
+    if (r < 0) {
+        log_error("%s", error ? error : "out of memory");
+        return r;
+    }
+    if ((r = sd_event_new(&run->event)) < 0)
         return r;
     sigset_t mask;
     sigemptyset(&mask);

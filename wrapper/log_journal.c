@@ -7,10 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/uio.h>
 #include <unistd.h>
+/* The location fields would name this file, not the caller. */
+#define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 
+#include "common/cleanup.h"
 #include "common/log.h"
+#include "common/systemd_lib.h"
 #include "common/settings.h"
 #include "wrapper/log_journal.h"
 
@@ -30,10 +35,20 @@ static bool journal_wanted(void)
 
 void log_journal_start(const char *tag, const char *vm_name)
 {
+    _cleanup_free_ char *error = NULL;
     journal_on = journal_wanted();
+    if (journal_on && systemd_lib_load(&error) < 0) {
+        log_warning("not logging to the journal: %s", error ? error : "out of memory");
+        journal_on = false;
+    }
     snprintf(journal_tag, sizeof journal_tag, "%s", tag ? tag : "");
     snprintf(journal_vm, sizeof journal_vm, "%s", vm_name ? vm_name : "");
     log_set_sink(journal_on ? journal_send : NULL);
+}
+
+static struct iovec field(const char *text)
+{
+    return (struct iovec){ (char *)text, strlen(text) };
 }
 
 static void journal_send(enum log_level level, const char *text, size_t len)
@@ -44,9 +59,17 @@ static void journal_send(enum log_level level, const char *text, size_t len)
         [LOG_LEVEL_WARNING] = LOG_WARNING,
         [LOG_LEVEL_ERROR] = LOG_ERR,
     };
-    if (!journal_on)
+    _cleanup_free_ char *message = NULL;
+    char priority[16], tag[80], vm[272];
+
+    if (!journal_on || asprintf(&message, "MESSAGE=%.*s", (int)len, text) < 0)
         return;
-    sd_journal_send("MESSAGE=%.*s", (int)len, text, "PRIORITY=%i", priorities[level],
-                    "SYSLOG_IDENTIFIER=virt-v2v-wrapper", "V2V_TAG=%s", journal_tag,
-                    "V2V_VM=%s", journal_vm, NULL);
+    snprintf(priority, sizeof priority, "PRIORITY=%i", priorities[level]);
+    snprintf(tag, sizeof tag, "V2V_TAG=%s", journal_tag);
+    snprintf(vm, sizeof vm, "V2V_VM=%s", journal_vm);
+    /* One KEY=value field per vector. */
+    struct iovec fields[] = {
+        field(message), field(priority), field("SYSLOG_IDENTIFIER=virt-v2v-wrapper"), field(tag), field(vm),
+    };
+    sd_journal_sendv(fields, (int)ELEMENTSOF(fields));
 }

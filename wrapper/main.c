@@ -164,6 +164,7 @@ static int read_input(struct secret_buf *in, size_t *len)
         return -ENOMEM;
     int r = read_all(STDIN_FILENO, in->p, in->size - 1, len);
     in->p[*len] = '\0';
+    in->size = *len + 1;    /* the rest was never written: wiping it would fault in 1 MiB */
     return r;
 }
 
@@ -297,7 +298,6 @@ int main(int argc, char **argv)
     if (prepare(&c, &error) < 0 || conversion_paths_init(&c, &error) < 0)
         return die(error);
 
-    orphans_collect(&c);
     if (conversion_files_create(&c, &error) < 0)
         return die(error);
     if (luks_secrets_create(&c, &error) < 0) {
@@ -317,8 +317,6 @@ int main(int argc, char **argv)
                   c.plan.paths.state_dir ? c.plan.paths.state_dir : c.plan.paths.run_root, strerror(-r));
         return die(error);
     }
-    log_journal_start(c.plan.paths.tag, c.cfg.vm_name);
-    log_start(&c);
     if ((r = print_paths(&c)) < 0 && c.cfg.output == OUTPUT_KUBEVIRT) {
         /* A pod's stdout is only its log: the annotations carry the result. */
         log_warning("Cannot print the paths on stdout: going on (the state file has everything)");
@@ -327,6 +325,11 @@ int main(int argc, char **argv)
         return die("cannot print the paths on stdout");
     }
     conversion_announced(&c);
+    /* After the line: the journal loads libsystemd, the line need not wait. */
+    log_journal_start(c.plan.paths.tag, c.cfg.vm_name);
+    log_start(&c);
+    /* What dead wrappers left: the client's line does not wait for it. */
+    orphans_collect(&c);
     if (c.cfg.daemonize) {
         if ((r = daemonize()) < 0) {
             /* The client has the paths already: tell it through the state. */
