@@ -6,6 +6,13 @@ list(APPEND V2VW_OUTPUTS_SOURCES
   outputs/libvirt.c
   outputs/http.c
   outputs/ovirt_api.c
+  outputs/openstack.c
+  outputs/openstack_client.c
+  outputs/openstack_keystone.c
+  outputs/openstack_cinder.c
+  outputs/openstack_neutron.c
+  outputs/openstack_nova.c
+  outputs/openstack_job.c
   outputs/rhv_upload.c
   outputs/export_domain.c
   outputs/virtio_win.c
