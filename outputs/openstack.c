@@ -122,6 +122,7 @@ static int openstack_append_args(const struct output_input *in, const struct out
 /* ---- the post-conversion job, reported through the host ---- */
 
 struct openstack_run {
+    struct strv engine_volumes;           /* what the engine's log named */
     struct osp_job *job;
     struct output_host host;
     struct output_plan *plan;
@@ -136,8 +137,31 @@ static void run_free(void *priv)
     if (!f)
         return;
     osp_job_free(f->job);
+    strv_free(&f->engine_volumes);
     free(f->server_name);
     free(f);
+}
+
+/* The output's own data, made when first needed. */
+static struct openstack_run *run_of(struct output_plan *plan)
+{
+    if (!plan->priv)
+        plan->priv = calloc(1, sizeof(struct openstack_run));
+    return plan->priv;
+}
+
+static void openstack_engine_event(struct output_plan *plan, enum output_event ev, const char *value)
+{
+    struct openstack_run *f = run_of(plan);
+    if (ev != OUTPUT_EVENT_VOLUME_ID || !f)
+        return;
+    for (size_t i = 0; i < f->engine_volumes.n; i++)
+        if (strcmp(f->engine_volumes.v[i], value) == 0)
+            return;
+    if (strv_push(&f->engine_volumes, value) < 0)
+        log_error("Out of memory recording the engine's volume %s", value);
+    else
+        log_info("The engine created volume %s", value);
 }
 
 static void on_status(void *userdata, const char *status)
@@ -181,17 +205,18 @@ static int start_job(const struct output_input *in, struct output_plan *plan, co
 {
     _cleanup_free_ char *error = NULL;
     struct osp_api *api = NULL;
-    struct openstack_run *f = calloc(1, sizeof *f);
+    struct openstack_run *f = run_of(plan);
     int r = -ENOMEM;
 
-    assert(!plan->priv);
     if (!f)
         return -ENOMEM;
-    *f = (struct openstack_run){ .host = *host, .plan = plan, .done = done, .userdata = userdata,
-                                 .server_name = osp_server_name(in) };
-    if (!f->server_name || (r = open_api(in, &api, &error)) < 0) {
+    assert(!f->job);
+    f->host = *host;
+    f->plan = plan;
+    f->done = done;
+    f->userdata = userdata;
+    if (!(f->server_name = osp_server_name(in)) || (r = open_api(in, &api, &error)) < 0) {
         log_error("Cannot finish the OpenStack output: %s", error ? error : strerror(-r));
-        run_free(f);
         return r;
     }
     struct osp_job_params p = {
@@ -199,16 +224,12 @@ static int start_job(const struct output_input *in, struct output_plan *plan, co
         .appliance_id = in->osp_server_id, .security_groups = in->osp_security_groups_ids,
         .n_security_groups = in->n_osp_security_groups_ids, .mappings = in->network_mappings,
         .n_mappings = in->n_network_mappings, .engine_failed = engine_failed,
+        .engine_volumes = f->engine_volumes.v, .n_engine_volumes = f->engine_volumes.n,
     };
     osp_job_params_timeouts(&p);
     const struct osp_job_hooks jh = { .status = on_status, .created = on_created, .cleaned = on_cleaned,
                                       .done = on_done, .userdata = f };
-    if ((r = osp_job_start(host->event, api, &p, &jh, &f->job)) < 0) {
-        run_free(f);
-        return r;
-    }
-    plan->priv = f;
-    return 0;
+    return osp_job_start(host->event, api, &p, &jh, &f->job);
 }
 
 static int openstack_finish(const struct output_input *in, struct output_plan *plan,
@@ -233,6 +254,7 @@ const struct output_ops output_openstack = {
     .prepare = openstack_prepare,
     .preflight = openstack_preflight,
     .append_args = openstack_append_args,
+    .engine_event = openstack_engine_event,
     .finish = openstack_finish,
     .cleanup = openstack_cleanup,
     .priv_free = run_free,

@@ -105,7 +105,10 @@ static void set_status(struct osp_job *j, const char *fmt, ...)
     va_start(ap, fmt);
     int r = vasprintf(&text, fmt, ap);
     va_end(ap);
-    if (r >= 0 && j->hooks.status)
+    if (r < 0)
+        return;
+    log_info("OpenStack: %s", text);
+    if (j->hooks.status)
         j->hooks.status(j->hooks.userdata, text);
 }
 
@@ -508,6 +511,16 @@ static bool cleanup_overdue(struct osp_job *j)
     return now_usec(j) >= j->cleanup_deadline;
 }
 
+/* The volumes the engine's log named count as ours too (a crashed engine
+ * did not get to set the guest id property); those gone already are
+ * noted as removed by the volume step. */
+static void engine_volumes(struct osp_job *j)
+{
+    for (size_t i = 0; i < j->p.n_engine_volumes; i++)
+        if (!find(j, VOLUME, j->p.engine_volumes[i]) && !record(j, VOLUME, j->p.engine_volumes[i], OSP_SOURCE))
+            log_error("Out of memory recording volume %s", j->p.engine_volumes[i]);
+}
+
 static int clean_begin(struct osp_job *j)
 {
     _cleanup_json_ struct json_object *list = NULL;
@@ -518,6 +531,7 @@ static int clean_begin(struct osp_job *j)
     /* Volumes the engine left behind with our guest id count as ours. */
     if (osp_cinder_find_volumes(j->api, j->p.guest_id, &list, &error) < 0) {
         log_error("Cannot look for volumes left with guest id %s: %s", j->p.guest_id, error);
+        engine_volumes(j);
         return NEXT_PHASE;
     }
     for (size_t i = 0; i < json_object_array_length(list); i++) {
@@ -528,6 +542,7 @@ static int clean_begin(struct osp_job *j)
                 r->index = disk_index(json_object_array_get_idx(list, i));
         }
     }
+    engine_volumes(j);
     return NEXT_PHASE;
 }
 

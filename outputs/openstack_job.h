@@ -40,6 +40,10 @@ struct osp_job_params {
     const struct network_mapping *mappings;
     size_t n_mappings;
     bool engine_failed;                 /* nothing to finish: clean up only */
+    /* The volumes the engine's log named (a crashed engine's volumes have
+     * no guest id property yet: the engine sets it at its end). */
+    char *const *engine_volumes;
+    size_t n_engine_volumes;
     uint64_t volume_timeout_usec, server_timeout_usec, cleanup_timeout_usec, poll_usec;
 };
 

@@ -96,6 +96,7 @@ struct output_plan {
 enum output_event {
     OUTPUT_EVENT_DISK_ID,        /* rhv-upload `disk.id = 'UUID'` */
     OUTPUT_EVENT_VM_ID,          /* the VM's id in the output */
+    OUTPUT_EVENT_VOLUME_ID,      /* openstack: a volume the engine created */
 };
 
 /* Progress as clients see it, for outputs that report it elsewhere too. */

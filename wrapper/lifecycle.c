@@ -413,7 +413,8 @@ static void on_engine_event(void *userdata, enum engine_event ev, const char *va
 
     if (output->engine_event)
         output->engine_event(&run->c->plan.out,
-                             ev == ENGINE_EVENT_DISK_ID ? OUTPUT_EVENT_DISK_ID : OUTPUT_EVENT_VM_ID,
+                             ev == ENGINE_EVENT_DISK_ID ? OUTPUT_EVENT_DISK_ID
+                             : ev == ENGINE_EVENT_OSP_VOLUME ? OUTPUT_EVENT_VOLUME_ID : OUTPUT_EVENT_VM_ID,
                              value);
 }
 
