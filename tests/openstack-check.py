@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """What the OpenStack output tests ask the real lab (as its admin, straight
 to the services, not through the fault proxy), test tooling only:
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared by the OpenStack output's lab tests (sourced after lib.sh): the
 # real OpenStack lab (tests/openstack/lab-start, fixture openstack-lab),
 # the fault proxy in front of it, ManageIQ's input shapes, a conversion
@@ -156,3 +157,24 @@ nothing_left() {
 }
 purge() { "$CHECK_PY" purge "$1" "$2"; }
 uuid() { cat /proc/sys/kernel/random/uuid; }
+
+# kinds FIELD: the sorted kinds of the state's list FIELD (".resources",
+# ".cleanup.removed").
+kinds() { state "[$1[]?.kind] | sort"; }
+
+# expect_failed STEP-SENTENCE-REGEX REMOVED-KINDS(json, sorted): a
+# post-conversion step failed after a good engine: the state is failed and
+# finished with the step's sentence, exactly the resources the wrapper
+# recorded (and still existing) are removed, nothing is left in OpenStack.
+expect_failed() {
+    check "finished, failed, engine exit 0" test "$(state '[.finished, .failed, .return_code]')" = '[true,true,0]'
+    check "message names the step ($(state .last_message.message))" \
+        jq -e --arg re "$1" '.last_message.message | test($re)' "$STATE"
+    check "removed $2 ($(state .cleanup))" test "$(kinds .cleanup.removed)" = "$2"
+    check "every removed one was recorded as created" \
+        jq -e '[.cleanup.removed[] | [.kind, .id]] - [.resources[] | [.kind, .id]] == []' "$STATE"
+    check "nothing left over ($(state .cleanup.left))" test "$(state '.cleanup.left')" = '[]'
+    check "no vm_id" test "$(state .vm_id)" = null
+    check "status says cleaned up" test "$(state .status)" = '"cleaned up"'
+    check "nothing left in OpenStack" nothing_left "$GID" "$NAME"
+}

@@ -1,27 +1,35 @@
-# OpenStack output against the real lab: the preflight. A server of that
-# name in the destination project, or a wrong password, stops the wrapper
-# before anything exists (exit 1, one sentence, no file, no engine, no
-# volume); the password is not in the error.
+# SPDX-License-Identifier: Apache-2.0
+# OpenStack output against the real lab: the preflight (in the daemon,
+# before the engine). A server of that name in the destination project, a
+# wrong password, a Keystone that does not answer: the conversion fails
+# with one sentence naming the step, the engine never runs, nothing is
+# created in OpenStack, the password is not in the message.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/openstack-lib.sh"
 
-GID=$(uuid) NAME=osp-pre-$$
+# expect_preflight_failed REGEX
+expect_preflight_failed() {
+    check "$CASE: finished, failed" test "$(state '[.finished, .failed]')" = '[true,true]'
+    check "$CASE: the sentence ($(state .last_message.message))" \
+        jq -e --arg re "$1" '.last_message.message | test($re)' "$STATE"
+    check "$CASE: no engine" test ! -e "$FAKE_ENGINE_RECORD"
+    check "$CASE: nothing created" test "$(state .resources)" = null
+}
+
+CASE="existing server" GID=$(uuid) NAME=osp-pre-$$
 PW=$PASSWORD "$CHECK_PY" server-named "$NAME" "$OSP_USER" > /dev/null
-printf '%s' "$(doc_vddk "$NAME" "$GID")" > "$SCRATCH/input.json"
-"$WRAPPER" < "$SCRATCH/input.json" > "$SCRATCH/stdout" 2> "$SCRATCH/stderr"
-check "existing server: exit 1" test $? = 1
-check "existing server: the sentence ($(cat "$SCRATCH/stderr"))" \
-    grep -qx "virt-v2v-wrapper: A server named \"$NAME\" already exists in the destination project $OSPLAB_DEST_PROJECT_ID" "$SCRATCH/stderr"
-check "existing server: no file" no_files_left
-check "existing server: no engine" test ! -e "$FAKE_ENGINE_RECORD"
-check "existing server: no volume" test "$(leftovers "$GID" "$NAME" | jq '.volumes | length')" = 0
+convert "$(doc_vddk "$NAME" "$GID")"
+expect_preflight_failed "^A server named \"$NAME\" already exists in the destination project $OSPLAB_DEST_PROJECT_ID$"
+check "$CASE: no volume" test "$(leftovers "$GID" "$NAME" | jq '.volumes | length')" = 0
 purge "$GID" "$NAME"
 
-printf '%s' "$(doc_vddk "$NAME" "$GID" '.osp_environment.os_password = "wrong-pw"')" > "$SCRATCH/input.json"
-"$WRAPPER" < "$SCRATCH/input.json" > "$SCRATCH/stdout" 2> "$SCRATCH/stderr"
-check "wrong password: exit 1" test $? = 1
-check "wrong password: the sentence ($(cat "$SCRATCH/stderr"))" \
-    grep -q "^virt-v2v-wrapper: Authenticating with Keystone failed: Keystone answered HTTP 401 to POST http://.*/v3/auth/tokens" "$SCRATCH/stderr"
-check "wrong password: not in the error" sh -c "! grep -q wrong-pw '$SCRATCH/stderr'"
-check "wrong password: no engine" test ! -e "$FAKE_ENGINE_RECORD"
+CASE="wrong password" GID=$(uuid) NAME=osp-pre2-$$
+convert "$(doc_vddk "$NAME" "$GID" '.osp_environment.os_password = "wrong-pw"')"
+expect_preflight_failed '^Authenticating with Keystone failed: Keystone answered HTTP 401 to POST http://.*/v3/auth/tokens'
+check "$CASE: not in the message" sh -c "! grep -rq wrong-pw '$V2VW_STATE_DIR' '$V2VW_LOG_DIR'"
+
+CASE="keystone unreachable"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+convert "$(doc_vddk "$NAME" "$GID" ".osp_environment.os_auth_url = \"http://127.0.0.1:$port/v3\"")"
+expect_preflight_failed "^Authenticating with Keystone failed: POST http://127.0.0.1:$port/v3/auth/tokens: "
 finish

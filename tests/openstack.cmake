@@ -37,7 +37,9 @@ set_tests_properties(openstack-fake-engine openstack-fault-proxy PROPERTIES
 v2vw_shell_test(openstack-bad-input tests/openstack-bad-input.sh)
 v2vw_unit_test(test-openstack-argv tests/test-openstack-argv.c)
 set_tests_properties(openstack-bad-input test-openstack-argv PROPERTIES LABELS openstack)
-foreach(t success engine-fail step-fail cleanup-fail preflight)
+foreach(t success-3disks success-vddk engine-fail engine-crash step-volume-never-available
+          step-transfer-accept step-second-port step-server-create cleanup-fail token-expiry
+          preflight)
   v2vw_shell_test(openstack-${t} tests/openstack-${t}.sh)
   set_tests_properties(openstack-${t} PROPERTIES
     FIXTURES_REQUIRED openstack-lab LABELS openstack RUN_SERIAL TRUE TIMEOUT 900)
