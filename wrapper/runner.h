@@ -71,8 +71,9 @@ void limits_outcome_free(struct limits_outcome *out);
 int runner_direct_new(const char *tag, struct engine_runner **out);
 /* The direct runner makes the wrapper a child subreaper: what the engine
  * started and left (even in a session of its own) becomes our child. Kill
- * every child we still have; call when the engine and the agent are gone. */
-void runner_direct_kill_adopted(void);
+ * every child we still have but the engine (a zombie that sd-event reaps
+ * after its exit callback); call when the engine and the agent are gone. */
+void runner_direct_kill_adopted(pid_t engine);
 /* Returns -ENOENT/-ENOTCONN etc. with *why_not set when systemd is not usable. */
 int runner_systemd_new(struct engine_runner **out, char **why_not);
 /* --check-systemd: say whether the systemd runner will be used and, if not,

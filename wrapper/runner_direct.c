@@ -71,7 +71,7 @@ static pid_t parent_of(const char *pid)
     return p && sscanf(p + 1, " %*c %d", &ppid) == 1 ? ppid : -1;
 }
 
-void runner_direct_kill_adopted(void)
+void runner_direct_kill_adopted(pid_t engine)
 {
     for (int round = 0; round < 16; round++) {
         _cleanup_closedir_ DIR *d = opendir("/proc");
@@ -81,6 +81,8 @@ void runner_direct_kill_adopted(void)
             if (de->d_name[0] < '1' || de->d_name[0] > '9' || parent_of(de->d_name) != getpid())
                 continue;
             pid_t pid = (pid_t)atoi(de->d_name);
+            if (pid == engine)
+                continue;     /* a zombie until sd-event reaps it after on_child */
             log_info("Killing PID %ld that the engine left behind", (long)pid);
             kill(pid, SIGKILL);
             waitpid(pid, NULL, 0);
@@ -173,7 +175,7 @@ static int direct_kill(struct engine_runner *r)
 
 static void direct_kill_leftovers(struct engine_runner *r)
 {
-    runner_direct_kill_adopted();
+    runner_direct_kill_adopted(r->pid);
 }
 
 static void direct_free(struct engine_runner *r)
