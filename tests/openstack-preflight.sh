@@ -11,7 +11,7 @@
 expect_preflight_failed() {
     check "$CASE: finished, failed" test "$(state '[.finished, .failed]')" = '[true,true]'
     check "$CASE: the sentence ($(state .last_message.message))" \
-        jq -e --arg re "$1" '.last_message.message | test($re)' "$STATE"
+        jq -e --arg re "$1" '.last_message.message | test($re)' "$STATE" > /dev/null
     check "$CASE: no engine" test ! -e "$FAKE_ENGINE_RECORD"
     check "$CASE: nothing created" test "$(state .resources)" = null
 }
