@@ -14,6 +14,9 @@ DRV=$!
 BG_PIDS="$BG_PIDS $DRV"
 wait_line driver.out "^applied .*network=$MiB method=bpf\|^applied .*network=$MiB method=cgroup"
 grep -o "method=.*" driver.out | head -1
+# The rates below are over windows that must lie inside the sending: under
+# load the sender's start can lag the limit by more than a second.
+wait_line sink1.log ' [1-9][0-9]*$' 30
 T0=$(now)
 
 # Outside the cgroup, same interface, for 2 s while the class holds 1 MiB/s.
