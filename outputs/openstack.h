@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The OpenStack output's helpers that tests use too. */
+/* The OpenStack output's functions that tests use too. */
 #ifndef V2VW_OPENSTACK_H
 #define V2VW_OPENSTACK_H
 
