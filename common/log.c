@@ -72,6 +72,16 @@ static void mirror_to_stdout(const char *line, size_t len)
     }
 }
 
+void log_stdout_copy(const char *text, size_t len)
+{
+    while (log_stdout && len > 0) {
+        size_t n = len < PIPE_BUF ? len : PIPE_BUF;
+        mirror_to_stdout(text, n);
+        text += n;
+        len -= n;
+    }
+}
+
 size_t log_stdout_dropped(void)
 {
     return stdout_dropped;

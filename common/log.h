@@ -22,6 +22,9 @@ void log_hold_until_open(void);
 void log_mirror_to_stdout(bool on);
 bool log_stdout_mirrored(void);
 size_t log_stdout_dropped(void);
+/* While mirrored: copy another program's log text (any chunking) to
+ * stdout under the same rules. */
+void log_stdout_copy(const char *text, size_t len);
 void log_close(void);
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

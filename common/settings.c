@@ -69,6 +69,11 @@ void settings_reload(void)
         .prometheus_dir = text("V2VW_PROMETHEUS_DIR", NULL),
         .journal = journal ? (strcmp(journal, "1") == 0 ? 1 : strcmp(journal, "0") == 0 ? 0 : -1) : -1,
         .admin_timeout_sec = (unsigned)whole_seconds("V2VW_ADMIN_TIMEOUT", 1, 86400, 120),
+        .kube_data_dir = text("V2VW_KUBE_DATA_DIR", "/data"),
+        .kube_sa_dir = text("V2VW_KUBE_SERVICEACCOUNT_DIR", "/var/run/secrets/kubernetes.io/serviceaccount"),
+        .kube_termination_log = text("V2VW_KUBE_TERMINATION_LOG", "/dev/termination-log"),
+        .kube_timeout_ms = seconds_ms("V2VW_KUBE_TIMEOUT", 0, 3600, true, 15000),
+        .kube_final_sec = whole_seconds("V2VW_KUBE_FINAL_SECONDS", 0, 86400, 120),
     };
     loaded = true;
 }

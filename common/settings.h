@@ -33,6 +33,12 @@ struct settings {
     const char *prometheus_dir;     /* V2VW_PROMETHEUS_DIR: a .prom file per conversion; NULL = none */
     int journal;                    /* V2VW_JOURNAL: 0 off, 1 on, -1 = when reachable */
     unsigned admin_timeout_sec;     /* V2VW_ADMIN_TIMEOUT: cancel/throttle wait (120) */
+    /* Kubernetes pod mode (the paths are the pod layout's; tests move them) */
+    const char *kube_data_dir;      /* V2VW_KUBE_DATA_DIR: the pod's data (/data) */
+    const char *kube_sa_dir;        /* V2VW_KUBE_SERVICEACCOUNT_DIR: token, ca.crt, namespace */
+    const char *kube_termination_log; /* V2VW_KUBE_TERMINATION_LOG: (/dev/termination-log) */
+    long kube_timeout_ms;           /* V2VW_KUBE_TIMEOUT (s): one API request (15) */
+    long kube_final_sec;            /* V2VW_KUBE_FINAL_SECONDS: retry the final annotations (120) */
 };
 
 /* The settings, read from the environment at the first call. */

@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 
 #include "outputs/http.h"
+#include "outputs/http_internal.h"
 #include "common/cleanup.h"
 #include "common/dlib.h"
 #include "common/error.h"
@@ -19,33 +20,12 @@ struct http_client {
     char errbuf[CURL_ERROR_SIZE];
 };
 
-/* The libcurl functions the layer calls, loaded at the first
- * http_client_new. */
-struct curl_lib {
-    void (*easy_cleanup)(CURL *curl);
-    char *(*easy_escape)(CURL *curl, const char *string, int length);
-    CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
-    CURL *(*easy_init)(void);
-    CURLcode (*easy_perform)(CURL *curl);
-    void (*easy_reset)(CURL *curl);
-    CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
-    const char *(*easy_strerror)(CURLcode code);
-    char *(*easy_unescape)(CURL *curl, const char *string, int length, int *outlength);
-    void (*free)(void *p);
-    CURLcode (*global_init)(long flags);
-    struct curl_slist *(*slist_append)(struct curl_slist *list, const char *data);
-    void (*slist_free_all)(struct curl_slist *list);
-    CURLU *(*url)(void);
-    void (*url_cleanup)(CURLU *handle);
-    CURLUcode (*url_set)(CURLU *handle, CURLUPart what, const char *part, unsigned int flags);
-    const char *(*url_strerror)(CURLUcode code);
-};
-
 static struct curl_lib curl_table;
 static const struct curl_lib *cu = &curl_table;
+const struct curl_lib *const http_curl = &curl_table;
 static bool loaded;
 
-static int curl_lib_load(const char *what, char **error)
+int http_curl_load(const char *what, char **error)
 {
 #define S(field) DLIB_SYMBOL(struct curl_lib, field, "curl_" #field)
     static const struct dlib_symbol syms[] = {
@@ -53,6 +33,8 @@ static int curl_lib_load(const char *what, char **error)
         S(easy_reset), S(easy_setopt), S(easy_strerror), S(easy_unescape), S(free),
         S(global_init), S(slist_append), S(slist_free_all), S(url), S(url_cleanup),
         S(url_set), S(url_strerror),
+        S(multi_add_handle), S(multi_assign), S(multi_cleanup), S(multi_info_read),
+        S(multi_init), S(multi_remove_handle), S(multi_setopt), S(multi_socket_action),
     };
 #undef S
     if (loaded)
@@ -68,7 +50,7 @@ static int curl_lib_load(const char *what, char **error)
 int http_client_new(const char *what, struct http_client **out, char **error)
 {
     *out = NULL;
-    int r = curl_lib_load(what, error);
+    int r = http_curl_load(what, error);
     if (r < 0)
         return r;
     struct http_client *c = calloc(1, sizeof *c);
@@ -211,14 +193,9 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
     return n;
 }
 
-struct capture {
-    const char *name;
-    struct http_reply *reply;
-};
-
 static size_t on_header(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
-    struct capture *cap = userdata;
+    struct http_capture *cap = userdata;
     size_t n = size * nmemb, k = strlen(cap->name);
 
     if (n > k && ptr[k] == ':' && strncasecmp(ptr, cap->name, k) == 0) {
@@ -238,7 +215,7 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *userdata)
 
 /* The headers of one exchange: the caller's, then the ones the request's
  * fields ask for. */
-static int request_headers(const struct http_request *req, struct curl_slist **out)
+int http_request_headers(const struct http_request *req, struct curl_slist **out)
 {
     _cleanup_http_headers_ struct curl_slist *h = NULL;
     for (const struct curl_slist *i = req->headers; i; i = i->next)
@@ -274,7 +251,7 @@ static int request_headers(const struct http_request *req, struct curl_slist **o
 }
 
 /* scheme://host[:port]/path of `url`: no user part, no query, no fragment. */
-static void log_exchange(const struct http_request *req, const struct http_reply *r, const char *why)
+void http_log_exchange(const struct http_request *req, const struct http_reply *r, const char *why)
 {
     const char *url = req->url, *sep = strstr(url, "://");
     const char *auth = sep ? sep + 3 : url;
@@ -327,21 +304,11 @@ static void set_tls(CURL *c, const struct http_request *req)
         cu->easy_setopt(c, CURLOPT_CAPATH, NULL);
 }
 
-int http_perform(struct http_client *hc, const struct http_request *req, struct http_reply *r,
-                 const char **why)
+void http_easy_setup(CURL *c, const struct http_request *req, struct curl_slist *headers,
+                     struct http_reply *r, struct http_capture *cap, char *errbuf)
 {
-    CURL *c = hc->curl;
-    _cleanup_http_headers_ struct curl_slist *headers = NULL;
-    struct capture cap = { req->capture_header, r };
-
     assert(req->url && req->connect_timeout_ms > 0 && req->timeout_ms > 0);
-    *why = NULL;
-    if (request_headers(req, &headers) < 0) {
-        *why = "out of memory";
-        return -ENOMEM;
-    }
-    cu->easy_reset(c);
-    hc->errbuf[0] = '\0';
+    errbuf[0] = '\0';
     cu->easy_setopt(c, CURLOPT_URL, req->url);
     cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, req->protocols ? req->protocols : "https");
     cu->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
@@ -349,17 +316,33 @@ int http_perform(struct http_client *hc, const struct http_request *req, struct 
     cu->easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
                     req->connect_timeout_ms < req->timeout_ms ? req->connect_timeout_ms : req->timeout_ms);
     cu->easy_setopt(c, CURLOPT_TIMEOUT_MS, req->timeout_ms);
-    cu->easy_setopt(c, CURLOPT_ERRORBUFFER, hc->errbuf);
+    cu->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     cu->easy_setopt(c, CURLOPT_USERAGENT, "virt-v2v-wrapper");
     cu->easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     cu->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     cu->easy_setopt(c, CURLOPT_WRITEDATA, r);
     if (req->capture_header) {
         cu->easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-        cu->easy_setopt(c, CURLOPT_HEADERDATA, &cap);
+        cu->easy_setopt(c, CURLOPT_HEADERDATA, cap);
     }
     set_tls(c, req);
     set_method(c, req);
+}
+
+int http_perform(struct http_client *hc, const struct http_request *req, struct http_reply *r,
+                 const char **why)
+{
+    CURL *c = hc->curl;
+    _cleanup_http_headers_ struct curl_slist *headers = NULL;
+    struct http_capture cap = { req->capture_header, r };
+
+    *why = NULL;
+    if (http_request_headers(req, &headers) < 0) {
+        *why = "out of memory";
+        return -ENOMEM;
+    }
+    cu->easy_reset(c);
+    http_easy_setup(c, req, headers, r, &cap, hc->errbuf);
 
     CURLcode rc = cu->easy_perform(c);
     curl_off_t usec = 0;
@@ -370,11 +353,11 @@ int http_perform(struct http_client *hc, const struct http_request *req, struct 
     cu->easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
     if (rc != CURLE_OK) {
         *why = hc->errbuf[0] ? hc->errbuf : cu->easy_strerror(rc);
-        log_exchange(req, r, *why);
+        http_log_exchange(req, r, *why);
         return rc == CURLE_OPERATION_TIMEDOUT ? -ETIMEDOUT : -EIO;
     }
     cu->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-    log_exchange(req, r, NULL);
+    http_log_exchange(req, r, NULL);
     return 0;
 }
 

@@ -91,6 +91,23 @@ char *http_unescape(struct http_client *c, const char *s, size_t len);
 /* 0 when libcurl parses `url` as a URL, else -EINVAL and *why. */
 int http_url_check(const char *url, const char **why);
 
+/* Exchanges driven by an sd-event loop, for clients that must not block
+ * it (the Kubernetes annotations while the engine runs): the same
+ * requests, any number in flight, each answered once from the loop. */
+struct sd_event;
+struct http_loop;
+/* r = 0 with the HTTP status in reply->status, or negative errno and
+ * `why` (no HTTP answer). reply and why are valid during the call only. */
+typedef void (*http_done_fn)(void *userdata, int r, const struct http_reply *reply, const char *why);
+int http_loop_new(struct sd_event *event, const char *what, struct http_loop **out, char **error);
+/* Cancels the exchanges in flight: their `done` is never called. NULL is fine. */
+void http_loop_free(struct http_loop *l);
+/* Start one exchange (the request and its strings are copied; req->headers
+ * too). `done` follows from the loop, never from inside this call.
+ * Negative errno when it could not start (then `done` is not called). */
+int http_loop_start(struct http_loop *l, const struct http_request *req, http_done_fn done,
+                    void *userdata);
+
 /* Server text made fit for one line of an error message (bounded). */
 char *http_clean_text(const char *s);
 /* The string member `key` of an object, NULL if absent or not a string. */

@@ -79,6 +79,9 @@ struct output_input {
     const struct network_mapping *network_mappings;
     size_t n_network_mappings;
     bool ssh_transport;          /* vm_name is the VMX file's ssh:// URL */
+    /* The engine's capabilities (`virt-v2v --machine-readable`), read once
+     * before prepare for an output with needs_capabilities; NULL otherwise. */
+    char *const *capabilities;
 };
 
 /* What an output made of its input (output_plan_make). Owned by the plan;
@@ -88,6 +91,9 @@ struct output_plan {
     char *virtio_win;            /* drivers ISO (VIRTIO_WIN); NULL = none */
     struct strv env;             /* the engine's environment over the wrapper's: NAME=VALUE sets,
                                   * a bare NAME removes (secrets go here, never argv) */
+    /* The engine's -on NAME when the output chose it (it then passes -on in
+     * append_args); the state's output_name. NULL = the input's vm_name. */
+    char *output_name;
     void *priv;                  /* freed by ops->priv_free */
 };
 
@@ -123,6 +129,8 @@ struct output_host {
     /* The cleanup's outcome for one resource, in the state's `cleanup`:
      * removed (reason NULL) or left, and why. */
     void (*cleanup_result)(void *userdata, const char *kind, const char *id, const char *reason);
+    /* The state's last_message now (in cleanup: the final error); NULL = none. */
+    const char *(*last_message)(void *userdata);
     void *userdata;
 };
 
@@ -138,6 +146,8 @@ struct output_ops {
     bool backend_direct;         /* LIBGUESTFS_BACKEND=direct */
     bool default_bridge;         /* --bridge ovirtmgmt (after the mappings, as the Python wrapper) */
     bool iso_domain;             /* virtio_win may name a file in the oVirt ISO domain */
+    bool needs_capabilities;     /* in->capabilities is read before prepare */
+    bool engine_log_to_stdout;   /* every engine log chunk also on stdout (container logs) */
 
     /* Before any file is created (in the caller's process, before the
      * stdout line): look things up, complete the plan (plan->allocation
@@ -159,7 +169,8 @@ struct output_ops {
     /* After the engine succeeded: the output's remaining steps (import,
      * register, ...). After it failed: remove what it left behind. Both
      * asynchronous: 0 = started, `done` follows from the event loop;
-     * negative errno = could not start (done is not called). NULL = none. */
+     * negative errno = could not start (done is not called). NULL = none.
+     * cleanup also runs when the engine could not be started at all. */
     int (*finish)(const struct output_input *in, struct output_plan *plan,
                   const struct output_host *host, output_done_fn done, void *userdata);
     int (*cleanup)(const struct output_input *in, struct output_plan *plan,
@@ -187,5 +198,6 @@ extern const struct output_ops output_export_domain;
 extern const struct output_ops output_local;
 extern const struct output_ops output_libvirt;
 extern const struct output_ops output_openstack;
+extern const struct output_ops output_kubevirt;
 
 #endif

@@ -5,6 +5,7 @@ list(APPEND V2VW_OUTPUTS_SOURCES
   outputs/local.c
   outputs/libvirt.c
   outputs/http.c
+  outputs/http_loop.c
   outputs/ovirt_api.c
   outputs/openstack.c
   outputs/openstack_client.c
@@ -13,6 +14,11 @@ list(APPEND V2VW_OUTPUTS_SOURCES
   outputs/openstack_neutron.c
   outputs/openstack_nova.c
   outputs/openstack_job.c
+  outputs/kube_name.c
+  outputs/kube_config.c
+  outputs/kube_client.c
+  outputs/kube_annotations.c
+  outputs/kubevirt.c
   outputs/rhv_upload.c
   outputs/export_domain.c
   outputs/virtio_win.c

@@ -110,6 +110,7 @@ void state_free(struct conversion_state *s)
     }
     free(s->cleanup);
     free(s->vm_id);
+    free(s->output_name);
     free(s->last_message);
     free(s->status);
     free(s->throttle_cpu);
@@ -270,6 +271,11 @@ void state_clear_stalled(struct conversion_state *s)
     s->stall_saved = NULL;
     s->stalled = false;
     bump(s);
+}
+
+void state_set_output_name(struct conversion_state *s, const char *name)
+{
+    set_string_bump(s, &s->output_name, name, strlen(name));
 }
 
 void state_set_vm_id(struct conversion_state *s, const char *id, size_t len)

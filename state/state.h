@@ -58,6 +58,7 @@ struct conversion_state {
     int return_code;
 
     char *vm_id;                       /* NULL = omitted */
+    char *output_name;                 /* EXT: the engine's -on name (pod mode), NULL = omitted */
     char *last_message;                /* NULL = omitted */
     bool last_message_warning;         /* type "warning" (a stall), else "error" */
     const char *last_message_class;    /* EXT: error_class vocabulary, NULL = none */
@@ -126,6 +127,7 @@ void state_set_vm_id(struct conversion_state *s, const char *id, size_t len);
 void state_add_resource(struct conversion_state *s, const char *kind, const char *id);
 /* The cleanup removed (reason NULL) or left (reason) a resource. */
 void state_add_cleanup(struct conversion_state *s, const char *kind, const char *id, const char *reason);
+void state_set_output_name(struct conversion_state *s, const char *name);
 void state_set_throttling(struct conversion_state *s, const char *cpu, const char *network);
 /* Progress of disk `index` (0-based), creating entries up to it when the
  * engine copies more disks than source_disks named (path "disk N" unless

@@ -203,6 +203,8 @@ struct json_object *state_to_json(const struct conversion_state *s)
     }
     if (s->last_message && !add(o, "last_message", message_to_json(s)))
         return NULL;
+    if (s->output_name && !add(o, "output_name", json_object_new_string(s->output_name)))
+        return NULL;
     if (s->vm_id && !add(o, "vm_id", json_object_new_string(s->vm_id)))
         return NULL;
     if (s->have_return_code && !add(o, "return_code", json_object_new_int(s->return_code)))

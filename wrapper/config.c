@@ -642,9 +642,10 @@ static int parse_output(struct json_object *doc, struct conversion_config *cfg, 
             return error_set(error, -EINVAL, "\"libvirt_pool\" and \"libvirt_uri\" must not contain control characters");
         return 0;
     }
-    if (!cfg->daemonize)
-        return error_set(error, -EINVAL, "\"daemonize\": false without an output means the Kubernetes pod output, "
-                    "which is not supported by this build of virt-v2v-wrapper");
+    if (!cfg->daemonize) {
+        cfg->output = OUTPUT_KUBEVIRT;       /* the Kubernetes pod's entry point */
+        return 0;
+    }
     return error_set(error, -EINVAL, "no target specified: give one of \"rhv_url\", \"export_domain\", "
                 "\"osp_environment\", \"local_storage\" or \"libvirt_pool\"");
 }

@@ -36,5 +36,6 @@ void conversion_output_input(const struct conversion *c, struct output_input *in
         .network_mappings = cfg->network_mappings,
         .n_network_mappings = cfg->n_network_mappings,
         .ssh_transport = cfg->transport == TRANSPORT_SSH,
+        .capabilities = c->plan.capabilities.n ? c->plan.capabilities.v : NULL,
     };
 }

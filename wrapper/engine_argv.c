@@ -49,6 +49,8 @@ static int append_input(const struct conversion_config *cfg, const struct conver
     case TRANSPORT_DISK:
     case TRANSPORT_OVA:
     case TRANSPORT_LIBVIRTXML:
+        if (plan->out.output_name)        /* the output passes its own -on */
+            return strv_push_all(a, "-i", transport_name(cfg->transport), NULL);
         return strv_push_all(a, "-i", transport_name(cfg->transport), "-on", cfg->vm_name, NULL);
     case TRANSPORT_LIBVIRT:
         TRY(strv_push_all(a, "-i", "libvirt", "-ic", cfg->source_uri, NULL));

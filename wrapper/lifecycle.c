@@ -162,6 +162,8 @@ static void state_changed(struct run *run)
 static void feed_v2v_log(void *userdata, const char *buf, size_t len)
 {
     struct run *run = userdata;
+    if (run->c->plan.output->engine_log_to_stdout)
+        log_stdout_copy(buf, len);
     engine_parser_feed_v2v_log(run->parser, buf, len);
     state_changed(run);
 }
@@ -460,6 +462,12 @@ static void host_cleanup_result(void *userdata, const char *kind, const char *id
     state_changed(run);
 }
 
+static const char *host_last_message(void *userdata)
+{
+    struct run *run = userdata;
+    return run->c->state.last_message;
+}
+
 static int setup_loop(struct run *run)
 {
     int r = sd_event_new(&run->event);
@@ -485,8 +493,8 @@ static int setup_loop(struct run *run)
     engine_parser_on_event(run->parser, on_engine_event, run);
     run->host = (struct output_host){ .event = run->event, .set_status = host_set_status,
                                       .add_resource = host_add_resource, .set_vm_id = host_set_vm_id,
-                                      .set_error = host_set_error,
-                                      .cleanup_result = host_cleanup_result, .userdata = run };
+                                      .set_error = host_set_error, .cleanup_result = host_cleanup_result,
+                                      .last_message = host_last_message, .userdata = run };
     if ((r = log_follower_new(run->event, run->c->plan.paths.v2v_log, feed_v2v_log, run, &run->v2v_log)) < 0
         || (r = log_follower_new(run->event, run->c->plan.paths.mr_log, feed_mr_log, run, &run->mr_log)) < 0)
         return r;
@@ -640,6 +648,14 @@ int conversion_run(struct conversion *c)
         r = sd_event_loop(run.event);
         if (r < 0)
             log_error("The event loop failed: %s", strerror(-r));
+    } else if (run.runner && !run.runner->pid) {
+        /* The engine never ran: the output still cleans up (and tells). */
+        state_set_failed(&c->state);
+        write_state_now(&run);
+        run.engine_ended = run.failed = true;
+        start_output_step(&run);
+        if (sd_event_loop(run.event) < 0)
+            log_error("The event loop failed after the engine could not start");
     } else {
         state_set_failed(&c->state);
     }

@@ -201,6 +201,9 @@ static int prepare(struct conversion *c, char **error)
         return error_set(error, -ENOENT, "cannot run the engine %s: %s",
                                          engine_path(), strerror(errno));
     }
+    if (c->plan.output->needs_capabilities && (r = engine_capabilities_read(&c->plan.capabilities)) < 0)
+        return error_set(error, r, "cannot read the capabilities of the engine %s: %s",
+                         engine_path(), strerror(-r));
     conversion_output_input(c, &c->plan.output_in);
     return output_plan_make(c->plan.output, &c->plan.output_in, &c->plan.out, error);
 }
@@ -225,6 +228,8 @@ static int init_state(struct conversion *c)
     if (r < 0)
         return r;
     state_set_identity(&c->state, c->cfg.vm_name, c->plan.output->name, getpid());
+    if (c->plan.out.output_name)
+        state_set_output_name(&c->state, c->plan.out.output_name);
     state_set_started_at(&c->state, (int64_t)time(NULL));
     state_set_files(&c->state, c->plan.paths.v2v_log, c->plan.paths.wrapper_log, c->plan.paths.throttle_file);
     return 0;
@@ -314,7 +319,10 @@ int main(int argc, char **argv)
     }
     log_journal_start(c.plan.paths.tag, c.cfg.vm_name);
     log_start(&c);
-    if (print_paths(&c) < 0) {
+    if ((r = print_paths(&c)) < 0 && c.cfg.output == OUTPUT_KUBEVIRT) {
+        /* A pod's stdout is only its log: the annotations carry the result. */
+        log_warning("Cannot print the paths on stdout: going on (the state file has everything)");
+    } else if (r < 0) {
         conversion_files_remove_all(&c);
         return die("cannot print the paths on stdout");
     }
