@@ -74,6 +74,7 @@ void settings_reload(void)
         .kube_termination_log = text("V2VW_KUBE_TERMINATION_LOG", "/dev/termination-log"),
         .kube_timeout_ms = seconds_ms("V2VW_KUBE_TIMEOUT", 0, 3600, true, 15000),
         .kube_final_sec = whole_seconds("V2VW_KUBE_FINAL_SECONDS", 0, 86400, 120),
+        .test_fault = text("V2VW_TEST_FAULT", NULL),
     };
     loaded = true;
 }
@@ -83,4 +84,10 @@ const struct settings *settings(void)
     if (!loaded)
         settings_reload();
     return &current;
+}
+
+bool settings_fault(const char *name)
+{
+    const char *f = settings()->test_fault;
+    return f && strcmp(f, name) == 0;
 }

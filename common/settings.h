@@ -39,10 +39,14 @@ struct settings {
     const char *kube_termination_log; /* V2VW_KUBE_TERMINATION_LOG: (/dev/termination-log) */
     long kube_timeout_ms;           /* V2VW_KUBE_TIMEOUT (s): one API request (15) */
     long kube_final_sec;            /* V2VW_KUBE_FINAL_SECONDS: retry the final annotations (120) */
+    const char *test_fault;         /* V2VW_TEST_FAULT: a test-only fault point to act on; NULL = none */
 };
 
 /* The settings, read from the environment at the first call. */
 const struct settings *settings(void);
+/* The test-only fault point NAME is switched on (V2VW_TEST_FAULT=NAME), for
+ * the failures no real condition can make happen in a test. */
+bool settings_fault(const char *name);
 /* Read the environment again (tests that change it in-process). */
 void settings_reload(void);
 

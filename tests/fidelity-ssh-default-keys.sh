@@ -93,5 +93,10 @@ state=$(head -n 1 "$SCRATCH/stdout" | jq -r .state_file)
 check "the state is finished, not failed" test "$(jq -c '[.finished, .failed]' "$state")" = '[true,false]'
 log=$(head -n 1 "$SCRATCH/stdout" | jq -r .wrapper_log)
 check "the wrapper log says the default keys were loaded" grep -q 'default ssh keys of uid 36' "$log"
-check "the agent is gone afterwards" sh -c "! pgrep -u 36 -x ssh-agent >/dev/null"
+# This conversion's agent is the one serving the socket the engine was given
+# (a path in its private run directory); run here, not under sh -c, whose
+# own argv would match.
+no_agent_on_socket() { ! pgrep -f "^/usr/bin/ssh-agent -D -a $(cat "$SCRATCH/rec/sock")\$" >/dev/null; }
+check "the engine's agent socket was recorded" grep -q "/agent/sock\$" "$SCRATCH/rec/sock"
+check "the agent is gone afterwards" no_agent_on_socket
 finish

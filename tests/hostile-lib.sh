@@ -5,12 +5,14 @@
 # values restored right after, also on failure), and the wrapper's default
 # layout: no V2VW_STATE_DIR, so state and throttling files live in the
 # private run directory under V2VW_RUN_DIR (a scratch copy of
-# /run/virt-v2v-wrapper).
+# /run/virt-v2v-wrapper); the conversion index (by default beside the
+# state files when V2VW_STATE_DIR is set, else in /run) in the scratch
+# directory too, so that no test leaves links in the host's /run.
 need_root "the wrapper runs as root and the attacker is another local user"
 command -v setpriv >/dev/null || skip "setpriv (util-linux) is not installed"
 
 unset V2VW_STATE_DIR
-export V2VW_RUN_DIR=$SCRATCH/run
+export V2VW_RUN_DIR=$SCRATCH/run V2VW_INDEX_DIR=$SCRATCH/index
 chmod 755 "$SCRATCH"
 chmod 1777 "$SCRATCH/out"
 
@@ -67,11 +69,20 @@ run_dirs() { ls -d "$V2VW_RUN_DIR"/v2v-import-* 2>/dev/null; }
 nothing_secret_left() {
     [ -z "$(find "$V2VW_RUN_DIR" \( -name secrets -o -name agent -o -name agent.pid \) 2>/dev/null)" ]
 }
-# wrapper_daemon_of STATE: the daemon's PID (the state's own writer).
-wrapper_daemon_of() {
-    local rd
-    rd=$(dirname "$1")
-    fuser "$rd/owner.lock" 2>/dev/null | tr -s ' ' '\n' | grep -v '^$' | head -1
+# proc_id PID: "PID:START" (START: its start time in clock ticks since
+# boot), which names one process for good even when the PID is reused.
+proc_id() {
+    local line
+    read -r line 2>/dev/null < "/proc/$1/stat" || return 1
+    set -- "$1" ${line##*) }
+    echo "$1:${21}"
+}
+# proc_alive ID: the process named by a proc_id still runs (not a zombie).
+proc_alive() {
+    local line
+    read -r line 2>/dev/null < "/proc/${1%%:*}/stat" || return 1
+    set -- "$1" ${line##*) }
+    [ "${1%%:*}:${21}" = "$1" ] && [ "$2" != Z ]
 }
 
 # start_with_known_pid INPUT_FILE: start the wrapper (in the background,

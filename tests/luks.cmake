@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 # LUKS keys vault (luks/vault.c): unit test, run as root in CI.
 v2vw_unit_test(test-vault tests/test-vault.c)
-# Secrets never leak (vddk + LUKS vault, ssh key); needs root.
-v2vw_shell_test(luks-secrets tests/secrets.sh)
+# Secrets never leak (vddk + LUKS vault, a bad vault, ssh key); need root.
+foreach(_case vddk-luks bad-vault ssh-key)
+  v2vw_shell_test(luks-secrets-${_case} tests/secrets-${_case}.sh)
+endforeach()
 # The fault matrix (engine/wrapper killed, exec failures, full and
 # read-only directories, deleted log, 1 GiB log flood); needs root.
 # The fault matrix: one ctest case per row (tests/fault-matrix.sh, FAULT_ROW).

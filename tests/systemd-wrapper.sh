@@ -78,8 +78,10 @@ echo '{"cpu": "25%"}' >"$TFILE"
 check "throttling: applied to the state" wait_for sh -c "jq -e '.throttling.cpu == \"25%\"' '$STATE' >/dev/null"
 check "throttling: file consumed" wait_for test ! -e "$TFILE"
 check "throttling: unit CPUQuotaPerSecUSec 250ms" sh -c "$(declare -f harness_exec); HARNESS_PID=$HARNESS_PID harness_exec systemctl show -p CPUQuotaPerSecUSec --value '$UNIT' | grep -qx 250ms"
-WPID=$(harness_exec pgrep -f "^$WRAPPER\$" | head -1)
-check "SIGTERM: wrapper daemon found" test -n "$WPID"
+# The daemon as its state records it (a PID in the harness's namespace,
+# where harness_exec runs), checked to be the wrapper.
+WPID=$(jq -r '.wrapper_pid // empty' "$STATE")
+check "SIGTERM: wrapper daemon found" test -n "$WPID" -a "$(harness_exec readlink "/proc/$WPID/exe")" = "$(readlink -f "$WRAPPER")"
 harness_exec kill -TERM "$WPID"
 check "SIGTERM: finished" wait_finished "$STATE" 90
 check "SIGTERM: failed" test "$(jq -r .failed "$STATE")" = true

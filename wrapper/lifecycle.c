@@ -404,6 +404,8 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
     run->runner->stop(run->runner);
     sd_event_add_time_relative(run->event, &run->kill_timer, CLOCK_MONOTONIC,
                                (uint64_t)kill_grace_seconds() * 1000000, 0, on_kill_timer, run);
+    if (settings_fault("event-loop-after-signal"))
+        sd_event_exit(run->event, -EIO);      /* the loop fails as sd-event's own errors make it */
     return 0;
 }
 

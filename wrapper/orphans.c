@@ -22,17 +22,24 @@
 #include "wrapper/ssh_agent.h"
 
 #define LOCK_NAME ORPHAN_LOCK_NAME
+#define LOCK_TEMP_NAME ".owner.lock.new"
 #define STATE_MAX_SIZE (1024 * 1024)
 
 static int owner_lock = -1;          /* inherited by the daemon, never by the engine (CLOEXEC) */
 
+/* The lock gets its name only once it is locked: a wrapper starting at the
+ * same time collects every run directory whose lock it can take, and a
+ * lock created under its final name and locked a moment later would be
+ * taken in that moment, and the live conversion collected. */
 int orphan_lock_take(const struct conversion *c)
 {
-    int fd = openat(c->plan.paths.run_fd, LOCK_NAME, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int run = c->plan.paths.run_fd;
+    int fd = openat(run, LOCK_TEMP_NAME, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
         return -errno;
-    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0 || renameat2(run, LOCK_TEMP_NAME, run, LOCK_NAME, RENAME_NOREPLACE) < 0) {
         int r = -errno;
+        unlinkat(run, LOCK_TEMP_NAME, 0);
         close(fd);
         return r;
     }

@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: Apache-2.0
-# Whole runs with the fake engine: the stdout line, the state file from
-# first write to finished, daemon and foreground modes, failure.
+# A whole run in daemon mode with two disks (fake engine): one JSON line
+# with the four paths on stdout, then the state file from its first write
+# to finished, followed as a client follows it.
 . "$TESTS_DIR/lib.sh"
 export FAKE_ENGINE_RECORD="$SCRATCH/record"
 touch "$SCRATCH/disk.img"
 
-# --- daemon mode, two disks ------------------------------------------------
 export FAKE_ENGINE_DISKS=2 FAKE_ENGINE_DELAY=0.15
 run_wrapper "$(input_local '.source_disks = ["[ds1] vm/disk1.vmdk", "[ds1] vm/disk2.vmdk"]')"
 check "daemon: exit 0" test "$RC" = 0
@@ -39,41 +39,4 @@ check "daemon: wrapper log has timestamps and levels" grep -Eq '^[0-9]{4}-[0-9]{
 check "daemon: v2v log has the engine output" grep -q 'Copying disk 2/2' "$(jq -r .v2v_log "$SCRATCH/stdout")"
 check "daemon: no temporary state files left" sh -c "! ls -A '$V2VW_STATE_DIR' | grep -q '^\\.'"
 check "daemon: no secrets dir left" sh -c "! ls -d '$V2VW_RUN_DIR'/*/secrets 2>/dev/null | grep -q secrets"
-unset FAKE_ENGINE_DISKS FAKE_ENGINE_DELAY
-
-# --- foreground mode ---------------------------------------------------------
-run_wrapper "$(input_local '.daemonize = false')"
-check "foreground: exit 0" test "$RC" = 0
-check "foreground: first stdout line is the paths" sh -c "head -1 '$SCRATCH/stdout' | jq -e .state_file >/dev/null"
-check "foreground: log lines follow on stdout" grep -q 'INFO: Conversion succeeded' "$SCRATCH/stdout"
-STATE=$(head -1 "$SCRATCH/stdout" | jq -r .state_file)
-check "foreground: finished" test "$(jq -r .finished "$STATE")" = true
-check "foreground: the disk is the source_path" test "$(jq -c .disks "$STATE")" = "[{\"path\":\"$SCRATCH/disk.img\",\"progress\":100}]"
-
-# --- failure: the engine's error becomes last_message ------------------------
-FAKE_ENGINE_SCENARIO=fail run_wrapper "$(input_local '.daemonize = false')"
-check "fail: foreground exit 2" test "$RC" = 2
-STATE=$(head -1 "$SCRATCH/stdout" | jq -r .state_file)
-check "fail: failed" test "$(jq -r .failed "$STATE")" = true
-check "fail: finished" test "$(jq -r .finished "$STATE")" = true
-check "fail: return_code 1" test "$(jq -r .return_code "$STATE")" = 1
-check "fail: last_message is the engine's error" sh -c "jq -r .last_message.message '$STATE' | head -1 | grep -qx 'inspection could not detect the source guest (or physical machine).'"
-check "fail: last_message type error" test "$(jq -r .last_message.type "$STATE")" = error
-
-# --- engine exits before writing any log -------------------------------------
-FAKE_ENGINE_SCENARIO=nolog run_wrapper "$(input_local '.daemonize = false')"
-STATE=$(head -1 "$SCRATCH/stdout" | jq -r .state_file)
-check "nolog: failed and finished" test "$(jq -c '[.failed, .finished, .return_code]' "$STATE")" = '[true,true,1]'
-check "nolog: last_message names the exit status" sh -c "jq -r .last_message.message '$STATE' | grep -q 'exit status 1'"
-
-# --- engine exit 3 in the daemon ----------------------------------------------
-FAKE_ENGINE_SCENARIO=exit:3 run_wrapper "$(input_local)"
-STATE=$(jq -r .state_file "$SCRATCH/stdout")
-check "exit 3: finished" wait_finished "$STATE"
-check "exit 3: return_code 3, failed" test "$(jq -c '[.return_code, .failed]' "$STATE")" = '[3,true]'
-
-# --- replay of a real two-disk transcript through the wrapper -----------------
-FAKE_ENGINE_SCENARIO="replay:$TESTS_DIR/data/virt-v2v-2.2/two-disks" run_wrapper "$(input_local '.daemonize = false | .source_disks = ["/srv/images/win2k22.img", "/srv/images/data.img"]')"
-STATE=$(head -1 "$SCRATCH/stdout" | jq -r .state_file)
-check "replay: both disks at 100, disk_count 2" test "$(jq -c '[.disks[].progress, .disk_count, .failed]' "$STATE")" = '[100,100,2,false]'
 finish
