@@ -21,6 +21,11 @@ struct settings {
     long ovirt_timeout_ms;          /* V2VW_OVIRT_TIMEOUT (s): one REST call; 0 = the client's default */
     long ovirt_cleanup_timeout_ms;  /* V2VW_OVIRT_CLEANUP_TIMEOUT (s): failed-upload cleanup; -1 = default */
     long ovirt_poll_ms;             /* V2VW_OVIRT_POLL_INTERVAL (s): cleanup polling; -1 = default */
+    long osp_timeout_ms;            /* V2VW_OSP_TIMEOUT (s): one OpenStack REST call; -1 = default */
+    long osp_volume_timeout_ms;     /* V2VW_OSP_VOLUME_TIMEOUT (s): a volume becomes available; -1 = default */
+    long osp_server_timeout_ms;     /* V2VW_OSP_SERVER_TIMEOUT (s): the server becomes ACTIVE; -1 = default */
+    long osp_cleanup_timeout_ms;    /* V2VW_OSP_CLEANUP_TIMEOUT (s): the OpenStack cleanup; -1 = default */
+    long osp_poll_ms;               /* V2VW_OSP_POLL_INTERVAL (s): OpenStack polling; -1 = default */
     const char *rpm;                /* V2VW_RPM: rpm for --check-rhv-version (rpm) */
     const char *dpkg_query;         /* V2VW_DPKG_QUERY: dpkg-query for the same (dpkg-query) */
     const char *index_dir;          /* V2VW_INDEX_DIR: the conversion index; NULL = the default */

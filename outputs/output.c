@@ -13,6 +13,7 @@ const struct output_ops *output_lookup(enum output_kind_id id)
 {
     static const struct output_ops *const all[] = {
         &output_rhv_upload, &output_export_domain, &output_local, &output_libvirt,
+        &output_openstack,
         &output_kubevirt,
     };
     for (size_t i = 0; i < ELEMENTSOF(all); i++)
@@ -47,6 +48,8 @@ void output_plan_free(const struct output_ops *ops, struct output_plan *plan)
 {
     free(plan->allocation);
     free(plan->virtio_win);
+    for (size_t i = 0; i < plan->env.n; i++)      /* OS_PASSWORD=... */
+        explicit_bzero(plan->env.v[i], strlen(plan->env.v[i]));
     free(plan->output_name);
     strv_free(&plan->env);
     if (plan->priv) {

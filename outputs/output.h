@@ -33,6 +33,21 @@ enum output_identity {
     IDENTITY_VDSM,               /* 36:36 (vdsm:kvm) */
 };
 
+/* One `network_mappings` entry. */
+struct network_mapping {
+    char *source;
+    char *destination;
+    char *mac_address;                /* NULL = none */
+    char *ip_address;                 /* NULL = none (OpenStack: the port's fixed IP) */
+};
+
+/* One `osp_environment` entry: the key as given (os-... or os_...) and its
+ * value as text, formatted the way Python's %s does (true -> True). */
+struct osp_env_entry {
+    char *key;
+    char *value;                      /* a secret for os_password: wiped on free */
+};
+
 /* The output's part of the validated input. Borrowed strings: the output
  * never frees or changes them. NULL = not given. */
 struct output_input {
@@ -54,6 +69,16 @@ struct output_input {
     const char *local_storage;
     /* libvirt */
     const char *libvirt_pool, *libvirt_uri;
+    /* openstack */
+    const struct osp_env_entry *osp_environment;
+    size_t n_osp_environment;
+    const char *osp_destination_project_id, *osp_flavor_id, *osp_server_id, *osp_guest_id;
+    const char *osp_volume_type_id;
+    char *const *osp_security_groups_ids;
+    size_t n_osp_security_groups_ids;
+    const struct network_mapping *network_mappings;
+    size_t n_network_mappings;
+    bool ssh_transport;          /* vm_name is the VMX file's ssh:// URL */
     /* The engine's capabilities (`virt-v2v --machine-readable`), read once
      * before prepare for an output with needs_capabilities; NULL otherwise. */
     char *const *capabilities;
@@ -64,7 +89,8 @@ struct output_input {
 struct output_plan {
     char *allocation;            /* engine -oa; NULL = engine default */
     char *virtio_win;            /* drivers ISO (VIRTIO_WIN); NULL = none */
-    struct strv env;             /* NAME=VALUE the engine gets in addition */
+    struct strv env;             /* the engine's environment over the wrapper's: NAME=VALUE sets,
+                                  * a bare NAME removes (secrets go here, never argv) */
     /* The engine's -on NAME when the output chose it (it then passes -on in
      * append_args); the state's output_name. NULL = the input's vm_name. */
     char *output_name;
@@ -76,6 +102,7 @@ struct output_plan {
 enum output_event {
     OUTPUT_EVENT_DISK_ID,        /* rhv-upload `disk.id = 'UUID'` */
     OUTPUT_EVENT_VM_ID,          /* the VM's id in the output */
+    OUTPUT_EVENT_VOLUME_ID,      /* openstack: a volume the engine created */
 };
 
 /* Progress as clients see it, for outputs that report it elsewhere too. */
@@ -94,6 +121,14 @@ struct output_host {
     /* A resource the output made (kind: "volume", "image", ...; id) in the
      * state's `resources`, so a client can find or remove it. */
     void (*add_resource)(void *userdata, const char *kind, const char *id);
+    /* The VM the output created (the state's vm_id). */
+    void (*set_vm_id)(void *userdata, const char *id);
+    /* Why the output's finish failed: one sentence naming the step, the
+     * state's last_message (instead of the wrapper's generic one). */
+    void (*set_error)(void *userdata, const char *sentence);
+    /* The cleanup's outcome for one resource, in the state's `cleanup`:
+     * removed (reason NULL) or left, and why. */
+    void (*cleanup_result)(void *userdata, const char *kind, const char *id, const char *reason);
     /* The state's last_message now (in cleanup: the final error); NULL = none. */
     const char *(*last_message)(void *userdata);
     void *userdata;
@@ -162,6 +197,7 @@ extern const struct output_ops output_rhv_upload;
 extern const struct output_ops output_export_domain;
 extern const struct output_ops output_local;
 extern const struct output_ops output_libvirt;
+extern const struct output_ops output_openstack;
 extern const struct output_ops output_kubevirt;
 
 #endif

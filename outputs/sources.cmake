@@ -7,6 +7,13 @@ list(APPEND V2VW_OUTPUTS_SOURCES
   outputs/http.c
   outputs/http_loop.c
   outputs/ovirt_api.c
+  outputs/openstack.c
+  outputs/openstack_client.c
+  outputs/openstack_keystone.c
+  outputs/openstack_cinder.c
+  outputs/openstack_neutron.c
+  outputs/openstack_nova.c
+  outputs/openstack_job.c
   outputs/kube_name.c
   outputs/kube_config.c
   outputs/kube_client.c

@@ -26,6 +26,7 @@ struct engine_parser;
 enum engine_event {
     ENGINE_EVENT_DISK_ID,              /* rhv-upload `disk.id = 'UUID'` */
     ENGINE_EVENT_VM_ID,                /* also the state's vm_id */
+    ENGINE_EVENT_OSP_VOLUME,           /* -o openstack `openstack ... volume show UUID` */
 };
 /* value: NUL-terminated, valid UTF-8, valid only during the call. */
 typedef void (*engine_event_fn)(void *userdata, enum engine_event ev, const char *value);

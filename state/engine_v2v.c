@@ -470,6 +470,31 @@ static void contained(struct engine_parser *p, const char *r, size_t n, struct s
         }
 }
 
+/* `openstack ... volume show ... UUID` (1.x quotes every word): the
+ * engine's volumes as it creates them, before any property marks them. */
+static bool openstack_volume(struct engine_parser *p, const char *r, size_t n)
+{
+    if (!has_prefix(r, n, LIT("openstack ")))
+        return false;
+    size_t end = n;
+    while (end > 0 && (r[end - 1] == '\'' || r[end - 1] == ' ' || r[end - 1] == '\r'))
+        end--;
+    size_t start = end;
+    while (start > 0 && is_uuid_char(r[start - 1]))
+        start--;
+    if (end - start != 36)
+        return true;
+    size_t v = find(r, start, 0, LIT("volume"));
+    if (v == SIZE_MAX)
+        return true;
+    v += 6;
+    while (v < start && (r[v] == '\'' || r[v] == ' '))
+        v++;
+    if (start - v >= 4 && memcmp(r + v, "show", 4) == 0)
+        engine_emit(p, ENGINE_EVENT_OSP_VOLUME, r + start, end - start);
+    return true;
+}
+
 /* ---- errors -------------------------------------------------------- */
 
 static bool v2v_error(struct engine_parser *p, const char *r, size_t n)
@@ -522,6 +547,10 @@ void engine_v2v_record(struct engine_parser *p, const char *r, size_t n, struct 
         break;
     case 'n':
         if (nbdkit_size_line(p, r, n))
+            return;
+        break;
+    case 'o':
+        if (openstack_volume(p, r, n))
             return;
         break;
     default:

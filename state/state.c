@@ -103,6 +103,12 @@ void state_free(struct conversion_state *s)
         free(s->resources[i].id);
     }
     free(s->resources);
+    for (size_t i = 0; i < s->n_cleanup; i++) {
+        free(s->cleanup[i].kind);
+        free(s->cleanup[i].id);
+        free(s->cleanup[i].reason);
+    }
+    free(s->cleanup);
     free(s->vm_id);
     free(s->output_name);
     free(s->last_message);
@@ -291,6 +297,21 @@ void state_add_resource(struct conversion_state *s, const char *kind, const char
         return;
     s->resources = res;
     res[s->n_resources++] = (struct state_resource){ TAKE_PTR(k), TAKE_PTR(v) };
+    bump(s);
+}
+
+void state_add_cleanup(struct conversion_state *s, const char *kind, const char *id, const char *reason)
+{
+    _cleanup_free_ char *k = utf8_sanitize(kind, strlen(kind), STATE_MAX_MESSAGE);
+    _cleanup_free_ char *v = utf8_sanitize(id, strlen(id), STATE_MAX_MESSAGE);
+    _cleanup_free_ char *why = reason ? utf8_sanitize(reason, strlen(reason), STATE_MAX_MESSAGE) : NULL;
+    if (!k || !v || (reason && !why) || s->n_cleanup >= STATE_MAX_RESOURCES)
+        return;
+    struct state_cleanup_item *c = reallocarray(s->cleanup, s->n_cleanup + 1, sizeof *c);
+    if (!c)
+        return;
+    s->cleanup = c;
+    c[s->n_cleanup++] = (struct state_cleanup_item){ TAKE_PTR(k), TAKE_PTR(v), TAKE_PTR(why) };
     bump(s);
 }
 

@@ -37,6 +37,13 @@ struct state_resource {
     char *id;
 };
 
+/* EXT: the cleanup's outcome for one resource an output created. */
+struct state_cleanup_item {
+    char *kind;
+    char *id;
+    char *reason;                      /* NULL = removed, else why it was left */
+};
+
 struct conversion_state {
     struct state_disk *disks;          /* `disks`, in order */
     size_t n_disks;
@@ -79,6 +86,8 @@ struct conversion_state {
 
     struct state_resource *resources; /* EXT: what an output created, omitted when none */
     size_t n_resources;
+    struct state_cleanup_item *cleanup; /* EXT: `cleanup` {removed, left}, omitted when none */
+    size_t n_cleanup;
 
     uint64_t generation;               /* bumped on every visible change */
 };
@@ -116,6 +125,8 @@ void state_set_status(struct conversion_state *s, const char *msg, size_t len);
 void state_set_vm_id(struct conversion_state *s, const char *id, size_t len);
 /* A resource an output created (kept once per kind and id). */
 void state_add_resource(struct conversion_state *s, const char *kind, const char *id);
+/* The cleanup removed (reason NULL) or left (reason) a resource. */
+void state_add_cleanup(struct conversion_state *s, const char *kind, const char *id, const char *reason);
 void state_set_output_name(struct conversion_state *s, const char *name);
 void state_set_throttling(struct conversion_state *s, const char *cpu, const char *network);
 /* Progress of disk `index` (0-based), creating entries up to it when the

@@ -164,6 +164,27 @@ static struct json_object *resources_to_json(const struct conversion_state *s)
     return TAKE_PTR(list);
 }
 
+/* {"removed": [{kind, id}], "left": [{kind, id, reason}]} */
+static struct json_object *cleanup_to_json(const struct conversion_state *s)
+{
+    _cleanup_json_ struct json_object *o = json_object_new_object();
+    struct json_object *removed = json_object_new_array(), *left = json_object_new_array();
+    if (!o || !add(o, "removed", removed) || !add(o, "left", left))
+        return NULL;
+    for (size_t i = 0; i < s->n_cleanup; i++) {
+        const struct state_cleanup_item *c = &s->cleanup[i];
+        struct json_object *r = json_object_new_object();
+        if (!r || json_object_array_add(c->reason ? left : removed, r) < 0) {
+            json_object_put(r);
+            return NULL;
+        }
+        if (!add(r, "kind", json_object_new_string(c->kind)) || !add(r, "id", json_object_new_string(c->id))
+            || (c->reason && !add(r, "reason", json_object_new_string(c->reason))))
+            return NULL;
+    }
+    return TAKE_PTR(o);
+}
+
 struct json_object *state_to_json(const struct conversion_state *s)
 {
     _cleanup_json_ struct json_object *o = json_object_new_object();
@@ -195,6 +216,8 @@ struct json_object *state_to_json(const struct conversion_state *s)
     if (!add(o, "progress", json_number(state_overall_progress(s), 1)) || !add_ext(o, s))
         return NULL;
     if (s->n_resources && !add(o, "resources", resources_to_json(s)))
+        return NULL;
+    if (s->n_cleanup && !add(o, "cleanup", cleanup_to_json(s)))
         return NULL;
     return TAKE_PTR(o);
 }

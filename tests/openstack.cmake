@@ -30,3 +30,17 @@ add_test(NAME openstack-fault-proxy COMMAND ${_osplab}/proxy-check)
 set_tests_properties(openstack-fake-engine openstack-fault-proxy PROPERTIES
   FIXTURES_REQUIRED openstack-lab LABELS openstack
   SKIP_RETURN_CODE 77 TIMEOUT 600)
+
+# The OpenStack output (issue 12): input rules and the engine command
+# without OpenStack; then the post-conversion steps and cleanup against
+# the real lab, with the fake openstack engine. Each behaviour its own file.
+v2vw_shell_test(openstack-bad-input tests/openstack-bad-input.sh)
+v2vw_unit_test(test-openstack-argv tests/test-openstack-argv.c)
+# (No label openstack: they need no lab and run under the sanitizers too.)
+foreach(t success-3disks success-vddk engine-fail engine-crash step-volume-never-available
+          step-transfer-accept step-second-port step-server-create cleanup-fail token-expiry
+          preflight)
+  v2vw_shell_test(openstack-${t} tests/openstack-${t}.sh)
+  set_tests_properties(openstack-${t} PROPERTIES
+    FIXTURES_REQUIRED openstack-lab LABELS openstack RUN_SERIAL TRUE TIMEOUT 900)
+endforeach()

@@ -716,12 +716,52 @@ static uint64_t frozen_clock(void)
     return 1000000;
 }
 
+struct osp_seen {
+    char *id[8];
+    size_t n;
+};
+
+static void on_osp_event(void *userdata, enum engine_event ev, const char *value)
+{
+    struct osp_seen *seen = userdata;
+    if (ev == ENGINE_EVENT_OSP_VOLUME && seen->n < ELEMENTSOF(seen->id))
+        seen->id[seen->n++] = strdup(value);
+}
+
+/* -o openstack: the volume ids of `openstack ... volume show UUID` lines,
+ * quoted (1.x) or not (2.x); no other openstack command counts. */
+static void test_openstack_volumes(void)
+{
+    static const char log[] =
+        "openstack --format json volume create --size 1 guest-sda\n"
+        "openstack --format json volume show 0a5df5c5-c0bf-4fb5-9079-eb9b6a198fd0\n"
+        "openstack '--os-username=admin' 'volume' 'show' '-f' 'json' 'd3799b4f-3275-4aa5-8760-75b18a3383b7'\n"
+        "openstack server add volume appliance 094dbf78-82d6-408e-9406-6340a9ca4093\n"
+        "openstack volume show not-a-uuid\n";
+    struct conversion_state s;
+    struct osp_seen seen = { 0 };
+
+    CHECK(state_init(&s, NULL, 0, false) == 0, "openstack: init");
+    struct engine_parser *p = engine_parser_new(&s);
+    engine_parser_on_event(p, on_osp_event, &seen);
+    engine_parser_feed_v2v_log(p, log, sizeof log - 1);
+    engine_parser_flush(p);
+    CHECK(seen.n == 2, "openstack: %zu volume ids, want 2", seen.n);
+    CHECK(seen.n >= 1 && strcmp(seen.id[0], "0a5df5c5-c0bf-4fb5-9079-eb9b6a198fd0") == 0, "openstack: id 1");
+    CHECK(seen.n >= 2 && strcmp(seen.id[1], "d3799b4f-3275-4aa5-8760-75b18a3383b7") == 0, "openstack: id 2 (quoted)");
+    for (size_t i = 0; i < seen.n; i++)
+        free(seen.id[i]);
+    engine_parser_free(p);
+    state_free(&s);
+}
+
 int main(void)
 {
     log_open("/dev/null");
     state_clock = frozen_clock;
     test_record_cap();               /* first: before the heap gets busy */
     test_rules();
+    test_openstack_volumes();
     test_disk_entries_with_count();
     test_progress_weighted_by_size();
     test_ext_from_transcripts();

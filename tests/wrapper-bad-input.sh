@@ -72,7 +72,7 @@ bad_jq "insecure_connection" '.insecure_connection = 1' '"insecure_connection" m
 bad_jq "no target" 'del(.local_storage)' 'no target specified'
 bad_jq "local_storage relative" '.local_storage = "out"' '"local_storage" must be an absolute path'
 bad_jq "local_storage missing dir" '.local_storage = "/nonexistent-dir"' '"local_storage": /nonexistent-dir is not a directory'
-bad_jq "osp unsupported" 'del(.local_storage) | .osp_environment = {}' '"osp_environment"'
+bad_jq "osp without its keys" 'del(.local_storage) | .osp_environment = {}' '"osp_destination_project_id" is required'
 bad_jq "pod mode without /data/vm" 'del(.local_storage) | .daemonize = false' '"daemonize": false (Kubernetes pod mode): /data/vm is not a directory'
 bad_jq "libvirt pool missing (libvirt test driver)" 'del(.local_storage) | .libvirt_pool = "nosuchpool" | .libvirt_uri = "test:///default"' '"libvirt_pool": there is no storage pool "nosuchpool" at test:///default'
 bad_jq "libvirt uri unreachable" 'del(.local_storage) | .libvirt_pool = "p" | .libvirt_uri = "nosuchdriver:///x"' '"libvirt_uri": cannot connect to nosuchdriver:///x'

@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <arpa/inet.h>
+#include <sys/random.h>
 
 #include "common/cleanup.h"
 #include "wrapper/config.h"
@@ -18,6 +21,7 @@
 #define MAX_NAME 1024            /* bytes of vm_name */
 #define MAX_LIST 1024            /* entries of source_disks / network_mappings */
 #define MAX_STRING 65536         /* any other string (an ssh key fits) */
+#define MAX_OSP_KEY 256          /* bytes of an osp_environment key */
 
 static const char *const known_keys[] = {
     "vm_name", "transport_method", "vmware_uri", "vmware_password", "vmware_fingerprint",
@@ -31,7 +35,10 @@ static const char *const known_keys[] = {
     "stall_seconds",
 };
 
-static const char *const mapping_keys[] = { "source", "destination", "mac_address" };
+/* The OpenStack network mapping error of the Python wrapper, word for word. */
+#define OSP_MISSING_MAC "Missing mac address in one of network mappings"
+
+static const char *const mapping_keys[] = { "source", "destination", "mac_address", "ip_address" };
 static const char *const throttling_keys[] = { "cpu", "network" };
 
 #define MAX_WARNINGS 20          /* unknown-key warnings; then one summary */
@@ -263,6 +270,24 @@ static bool is_mac_address(const char *s)
     return true;
 }
 
+static bool is_ip_address(const char *s)
+{
+    unsigned char buf[sizeof(struct in6_addr)];
+    return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
+
+static int parse_ip_address(struct json_object *e, struct network_mapping *m, char **error)
+{
+    struct json_object *ip;
+
+    if (!json_object_object_get_ex(e, "ip_address", &ip) || !ip)
+        return 0;
+    if (!json_object_is_type(ip, json_type_string) || !is_ip_address(json_object_get_string(ip)))
+        return error_set(error, -EINVAL, "\"network_mappings\": \"ip_address\" must be an IPv4 or IPv6 address");
+    m->ip_address = strdup(json_object_get_string(ip));
+    return m->ip_address ? 0 : -ENOMEM;
+}
+
 static int parse_network_mapping(struct json_object *e, struct network_mapping *m, char **error)
 {
     static const char what[] =
@@ -290,7 +315,7 @@ static int parse_network_mapping(struct json_object *e, struct network_mapping *
         if (!m->mac_address)
             return -ENOMEM;
     }
-    return 0;
+    return parse_ip_address(e, m, error);
 }
 
 static int parse_network_mappings(struct json_object *doc, struct conversion_config *cfg, char **error)
@@ -424,6 +449,161 @@ static int parse_rhv(struct json_object *doc, struct conversion_config *cfg, cha
     return require_absolute("rhv_cafile", cfg->rhv_cafile, error);
 }
 
+/* A value of osp_environment as Python's "%s" formats it: the engine and
+ * the OpenStack tools saw these strings from the Python wrapper. */
+static int format_osp_value(struct json_object *v, const char *key, char **out, char **error)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_string:
+        if (strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v))
+            return error_set(error, -EINVAL, "\"osp_environment\": the value of %s must not contain NUL characters", key);
+        *out = strdup(json_object_get_string(v));
+        break;
+    case json_type_boolean:
+        *out = strdup(json_object_get_boolean(v) ? "True" : "False");
+        break;
+    case json_type_null:
+        *out = strdup("None");
+        break;
+    case json_type_int:
+    case json_type_double:
+        *out = strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+        break;
+    default:
+        return error_set(error, -EINVAL, "\"osp_environment\": the value of %s must be a string, number or boolean", key);
+    }
+    return *out ? 0 : -ENOMEM;
+}
+
+static bool is_osp_key(const char *k)
+{
+    return strncasecmp(k, "os-", 3) == 0 || strncasecmp(k, "os_", 3) == 0;
+}
+
+/* OS_AUTH_URL for os-auth-url: the engine's environment variable. */
+static bool same_osp_key(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char x = *a == '-' ? '_' : *a, y = *b == '-' ? '_' : *b;
+        if (x != y && (x ^ 0x20) != y)
+            return false;
+    }
+    return *a == *b;
+}
+
+static int parse_osp_entry(const char *key, struct json_object *val, struct conversion_config *cfg,
+                           char **error)
+{
+    if (!is_osp_key(key))
+        return error_set(error, -EINVAL, "found invalid key in OSP environment: %s", key);
+    if (strlen(key) > MAX_OSP_KEY || key[3 + strspn(key + 3, "abcdefghijklmnopqrstuvwxyz"
+                                                     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")] != '\0'
+        || key[3] == '\0')
+        return error_set(error, -EINVAL, "\"osp_environment\": the key \"%.64s\" must be os- or os_ followed by "
+                                         "letters, digits, \"-\" and \"_\"", key);
+    for (size_t i = 0; i < cfg->n_osp_environment; i++)
+        if (same_osp_key(cfg->osp_environment[i].key, key))
+            return error_set(error, -EINVAL, "\"osp_environment\": %s and %s are the same setting",
+                             cfg->osp_environment[i].key, key);
+    struct osp_env_entry *e = &cfg->osp_environment[cfg->n_osp_environment];
+    if (!(e->key = strdup(key)))
+        return -ENOMEM;
+    cfg->n_osp_environment++;
+    return format_osp_value(val, key, &e->value, error);
+}
+
+static int parse_osp_environment(struct json_object *doc, struct conversion_config *cfg, char **error)
+{
+    struct json_object *v;
+
+    if (!json_object_object_get_ex(doc, "osp_environment", &v) || !json_object_is_type(v, json_type_object))
+        return error_set(error, -EINVAL, "\"osp_environment\" must be an object of os_* settings");
+    size_t n = (size_t)json_object_object_length(v);
+    if (n > MAX_LIST)
+        return error_set(error, -EINVAL, "\"osp_environment\" has %zu entries, at most %d are allowed", n, MAX_LIST);
+    cfg->osp_environment = calloc(n ? n : 1, sizeof(*cfg->osp_environment));
+    if (!cfg->osp_environment)
+        return -ENOMEM;
+    json_object_object_foreach(v, key, val) {
+        int r = parse_osp_entry(key, val, cfg, error);
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
+static int parse_string_list(struct json_object *doc, const char *key, char ***out, size_t *n_out,
+                             char **error)
+{
+    struct json_object *v;
+
+    if (!json_object_object_get_ex(doc, key, &v) || !v)
+        return error_set(error, -EINVAL, "\"%s\" is required", key);
+    if (!json_object_is_type(v, json_type_array))
+        return error_set(error, -EINVAL, "\"%s\" must be an array of strings", key);
+    size_t n = json_object_array_length(v);
+    if (n > MAX_LIST)
+        return error_set(error, -EINVAL, "\"%s\" has %zu entries, at most %d are allowed", key, n, MAX_LIST);
+    if (!(*out = calloc(n + 1, sizeof(char *))))
+        return -ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *e = json_object_array_get_idx(v, i);
+        if (!json_object_is_type(e, json_type_string) || json_object_get_string_len(e) == 0
+            || strlen(json_object_get_string(e)) != (size_t)json_object_get_string_len(e)
+            || has_control_chars(json_object_get_string(e)))
+            return error_set(error, -EINVAL, "\"%s\" must be an array of non-empty strings (entry %zu is not)", key, i + 1);
+        if (!((*out)[i] = strdup(json_object_get_string(e))))
+            return -ENOMEM;
+        *n_out = i + 1;
+    }
+    return 0;
+}
+
+/* A version 4 UUID from the kernel's random numbers. */
+static int random_uuid(char **out)
+{
+    uint8_t b[16];
+    if (getrandom(b, sizeof b, 0) != sizeof b)
+        return -errno;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    if (asprintf(out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+                 b[13], b[14], b[15]) < 0)
+        return -ENOMEM;
+    return 0;
+}
+
+static int parse_osp(struct json_object *doc, struct conversion_config *cfg, char **error)
+{
+    int r;
+
+    if ((r = parse_osp_environment(doc, cfg, error)) < 0
+        || (r = get_string(doc, "osp_destination_project_id", true, 1024, &cfg->osp_destination_project_id, error)) < 0
+        || (r = get_string(doc, "osp_flavor_id", true, 1024, &cfg->osp_flavor_id, error)) < 0
+        || (r = parse_string_list(doc, "osp_security_groups_ids", &cfg->osp_security_groups_ids,
+                                  &cfg->n_osp_security_groups_ids, error)) < 0
+        || (r = get_string(doc, "osp_server_id", true, 1024, &cfg->osp_server_id, error)) < 0
+        || (r = get_string(doc, "osp_guest_id", false, 1024, &cfg->osp_guest_id, error)) < 0
+        || (r = get_string(doc, "osp_volume_type_id", false, 1024, &cfg->osp_volume_type_id, error)) < 0)
+        return r;
+    const char *const ids[] = { cfg->osp_destination_project_id, cfg->osp_flavor_id, cfg->osp_server_id,
+                                cfg->osp_guest_id, cfg->osp_volume_type_id };
+    for (size_t i = 0; i < ELEMENTSOF(ids); i++)
+        if (ids[i] && (has_control_chars(ids[i]) || strpbrk(ids[i], "/?#%")))
+            return error_set(error, -EINVAL, "the OpenStack ids (\"osp_*_id\") must not contain control characters, "
+                                             "\"/\", \"?\", \"#\" or \"%%\"");
+    for (size_t i = 0; i < cfg->n_osp_security_groups_ids; i++)
+        if (strpbrk(cfg->osp_security_groups_ids[i], "/?#%"))
+            return error_set(error, -EINVAL, "\"osp_security_groups_ids\" must not contain \"/\", \"?\", \"#\" or \"%%\"");
+    for (size_t i = 0; i < cfg->n_network_mappings; i++)
+        if (!cfg->network_mappings[i].mac_address)
+            return error_set(error, -EINVAL, OSP_MISSING_MAC);
+    if (!cfg->osp_guest_id)
+        return random_uuid(&cfg->osp_guest_id);
+    return 0;
+}
+
 /* First match wins (CONTRACT §4), then our own outputs. `daemonize: false`
  * alone means the Kubernetes pod; with local_storage/libvirt_pool it is just
  * the foreground (see README: differences). */
@@ -443,8 +623,10 @@ static int parse_output(struct json_object *doc, struct conversion_config *cfg, 
             return error_set(error, -EINVAL, "\"export_domain\" must be an NFS export like \"host:/path\"");
         return 0;
     }
-    if (present(doc, "osp_environment"))
-        return error_set(error, -EINVAL, "\"osp_environment\": the OpenStack output is not supported by this build of virt-v2v-wrapper");
+    if (present(doc, "osp_environment")) {
+        cfg->output = OUTPUT_OPENSTACK;
+        return parse_osp(doc, cfg, error);
+    }
     if (present(doc, "local_storage")) {
         cfg->output = OUTPUT_LOCAL;
         if ((r = get_string(doc, "local_storage", true, 4096, &cfg->local_storage, error)) < 0)
@@ -644,6 +826,7 @@ void config_free(struct conversion_config *cfg)
         free(cfg->network_mappings[i].source);
         free(cfg->network_mappings[i].destination);
         free(cfg->network_mappings[i].mac_address);
+        free(cfg->network_mappings[i].ip_address);
     }
     free(cfg->network_mappings);
     free(cfg->virtio_win);
@@ -657,6 +840,19 @@ void config_free(struct conversion_config *cfg)
     free(cfg->local_storage);
     free(cfg->libvirt_pool);
     free(cfg->libvirt_uri);
+    for (size_t i = 0; i < cfg->n_osp_environment; i++) {
+        free(cfg->osp_environment[i].key);
+        secret_free(cfg->osp_environment[i].value);
+    }
+    free(cfg->osp_environment);
+    free(cfg->osp_destination_project_id);
+    free(cfg->osp_flavor_id);
+    free(cfg->osp_server_id);
+    free(cfg->osp_guest_id);
+    free(cfg->osp_volume_type_id);
+    for (size_t i = 0; i < cfg->n_osp_security_groups_ids; i++)
+        free(cfg->osp_security_groups_ids[i]);
+    free(cfg->osp_security_groups_ids);
     strv_free(&cfg->unknown_keys);
     strv_free(&cfg->warnings);
     *cfg = (struct conversion_config){ 0 };

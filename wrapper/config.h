@@ -18,12 +18,6 @@ enum transport {
     TRANSPORT_LIBVIRTXML, TRANSPORT_LIBVIRT,
 };
 
-struct network_mapping {
-    char *source;
-    char *destination;
-    char *mac_address;                /* NULL = none */
-};
-
 struct conversion_config {
     char *vm_name;
     enum transport transport;
@@ -60,6 +54,14 @@ struct conversion_config {
     char *local_storage;
     /* libvirt */
     char *libvirt_pool, *libvirt_uri;
+    /* openstack */
+    struct osp_env_entry *osp_environment;
+    size_t n_osp_environment;
+    char *osp_destination_project_id, *osp_flavor_id, *osp_server_id;
+    char *osp_guest_id;                /* given, or a random UUID */
+    char *osp_volume_type_id;          /* NULL = the engine's default */
+    char **osp_security_groups_ids;    /* NULL-terminated, possibly empty */
+    size_t n_osp_security_groups_ids;
 
     struct strv unknown_keys;          /* ignored keys ("network_mappings[0].x" inside) */
     struct strv warnings;              /* sentences about them, for stderr and the log */

@@ -24,6 +24,18 @@ void conversion_output_input(const struct conversion *c, struct output_input *in
         .local_storage = cfg->local_storage,
         .libvirt_pool = cfg->libvirt_pool,
         .libvirt_uri = cfg->libvirt_uri,
+        .osp_environment = cfg->osp_environment,
+        .n_osp_environment = cfg->n_osp_environment,
+        .osp_destination_project_id = cfg->osp_destination_project_id,
+        .osp_flavor_id = cfg->osp_flavor_id,
+        .osp_server_id = cfg->osp_server_id,
+        .osp_guest_id = cfg->osp_guest_id,
+        .osp_volume_type_id = cfg->osp_volume_type_id,
+        .osp_security_groups_ids = cfg->osp_security_groups_ids,
+        .n_osp_security_groups_ids = cfg->n_osp_security_groups_ids,
+        .network_mappings = cfg->network_mappings,
+        .n_network_mappings = cfg->n_network_mappings,
+        .ssh_transport = cfg->transport == TRANSPORT_SSH,
         .capabilities = c->plan.capabilities.n ? c->plan.capabilities.v : NULL,
     };
 }

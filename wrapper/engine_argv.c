@@ -147,13 +147,13 @@ int engine_env_build(const struct conversion_plan *plan, char *const *base, stru
         TRY(strv_setenv(env, "VIRTIO_WIN", plan->out.virtio_win));
     if (plan->uid != 0)
         TRY(strv_setenv(env, "XDG_RUNTIME_DIR", NULL));
+    /* The output's: NAME=VALUE sets, a bare NAME removes. */
     for (size_t i = 0; i < plan->out.env.n; i++) {
-        const char *eq = strchr(plan->out.env.v[i], '=');
-        assert(eq);                   /* outputs give NAME=VALUE */
-        _cleanup_free_ char *name = strndup(plan->out.env.v[i], (size_t)(eq - plan->out.env.v[i]));
+        const char *e = plan->out.env.v[i], *eq = strchr(e, '=');
+        _cleanup_free_ char *name = strndup(e, eq ? (size_t)(eq - e) : strlen(e));
         if (!name)
             return -ENOMEM;
-        TRY(strv_setenv(env, name, eq + 1));
+        TRY(strv_setenv(env, name, eq ? eq + 1 : NULL));
     }
     return 0;
 }

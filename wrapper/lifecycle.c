@@ -46,6 +46,7 @@ struct run {
     int write_errno;                  /* last failure, logged once */
     int cancel_signal;
     bool engine_ended;                /* the output's finish/cleanup may be running */
+    bool output_said;                 /* the output set last_message itself (set_error) */
     bool failed;
     int exit_status;
 };
@@ -271,7 +272,8 @@ static void on_output_done(void *userdata, int r)
         snprintf(msg, sizeof msg, "The %s output could not finish the conversion: %s",
                  output->name, strerror(-r));
         log_error("%s", msg);
-        state_set_last_message(&run->c->state, msg, strlen(msg));
+        if (!run->output_said)
+            state_set_last_message(&run->c->state, msg, strlen(msg));
         state_set_failed(&run->c->state);
         run->failed = true;
     }
@@ -416,7 +418,8 @@ static void on_engine_event(void *userdata, enum engine_event ev, const char *va
 
     if (output->engine_event)
         output->engine_event(&run->c->plan.out,
-                             ev == ENGINE_EVENT_DISK_ID ? OUTPUT_EVENT_DISK_ID : OUTPUT_EVENT_VM_ID,
+                             ev == ENGINE_EVENT_DISK_ID ? OUTPUT_EVENT_DISK_ID
+                             : ev == ENGINE_EVENT_OSP_VOLUME ? OUTPUT_EVENT_VOLUME_ID : OUTPUT_EVENT_VM_ID,
                              value);
 }
 
@@ -432,6 +435,33 @@ static void host_add_resource(void *userdata, const char *kind, const char *id)
     struct run *run = userdata;
     log_info("The %s output created %s %s", run->c->plan.output->name, kind, id);
     state_add_resource(&run->c->state, kind, id);
+    state_changed(run);
+}
+
+static void host_set_vm_id(void *userdata, const char *id)
+{
+    struct run *run = userdata;
+    state_set_vm_id(&run->c->state, id, strlen(id));
+    state_changed(run);
+}
+
+static void host_set_error(void *userdata, const char *sentence)
+{
+    struct run *run = userdata;
+    log_error("%s", sentence);
+    state_set_last_message(&run->c->state, sentence, strlen(sentence));
+    run->output_said = true;
+    state_changed(run);
+}
+
+static void host_cleanup_result(void *userdata, const char *kind, const char *id, const char *reason)
+{
+    struct run *run = userdata;
+    if (reason)
+        log_warning("The %s output could not remove %s %s: %s", run->c->plan.output->name, kind, id, reason);
+    else
+        log_info("The %s output removed %s %s", run->c->plan.output->name, kind, id);
+    state_add_cleanup(&run->c->state, kind, id, reason);
     state_changed(run);
 }
 
@@ -470,7 +500,8 @@ static int setup_loop(struct run *run)
         return -ENOMEM;
     engine_parser_on_event(run->parser, on_engine_event, run);
     run->host = (struct output_host){ .event = run->event, .set_status = host_set_status,
-                                      .add_resource = host_add_resource,
+                                      .add_resource = host_add_resource, .set_vm_id = host_set_vm_id,
+                                      .set_error = host_set_error, .cleanup_result = host_cleanup_result,
                                       .last_message = host_last_message, .userdata = run };
     if ((r = log_follower_new(run->event, run->c->plan.paths.v2v_log, feed_v2v_log, run, &run->v2v_log)) < 0
         || (r = log_follower_new(run->event, run->c->plan.paths.mr_log, feed_mr_log, run, &run->mr_log)) < 0)

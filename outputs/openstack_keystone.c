@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Keystone v3: password authentication scoped to a project, the token from
+ * X-Subject-Token, the endpoints from the token's service catalog. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "outputs/openstack_api-internal.h"
+#include "common/cleanup.h"
+#include "common/error.h"
+#include "common/log.h"
+
+/* Catalog types per service, best first. Cinder may be only `volumev3`. */
+static const char *const service_types[OSP_N_SERVICES][4] = {
+    [OSP_VOLUME] = { "volumev3", "block-storage", "volume", NULL },
+    [OSP_NETWORK] = { "network", NULL },
+    [OSP_COMPUTE] = { "compute", NULL },
+};
+
+static bool add(struct json_object *o, const char *key, struct json_object *v)
+{
+    if (!v)
+        return false;
+    if (json_object_object_add(o, key, v) < 0) {
+        json_object_put(v);
+        return false;
+    }
+    return true;
+}
+
+/* {"id": ID} or {"name": NAME} */
+static struct json_object *id_or_name(const char *id, const char *name)
+{
+    struct json_object *o = json_object_new_object();
+    if (o && !add(o, id ? "id" : "name", json_object_new_string(id ? id : name))) {
+        json_object_put(o);
+        return NULL;
+    }
+    return o;
+}
+
+static struct json_object *named_in_domain(const char *id, const char *name, const char *domain_id,
+                                           const char *domain_name)
+{
+    struct json_object *o = id_or_name(id, name);
+    if (o && !id && !add(o, "domain", id_or_name(domain_id, domain_name))) {
+        json_object_put(o);
+        return NULL;
+    }
+    return o;
+}
+
+static struct json_object *auth_body(const struct osp_api *a, enum osp_scope scope)
+{
+    const struct osp_settings *s = &a->s;
+    _cleanup_json_ struct json_object *root = json_object_new_object();
+    struct json_object *auth = json_object_new_object(), *identity = json_object_new_object(),
+                       *password = json_object_new_object(), *methods = json_object_new_array(),
+                       *scoped = json_object_new_object();
+    struct json_object *user = named_in_domain(s->user_id, s->username, s->user_domain_id, s->user_domain_name);
+    struct json_object *project = scope == OSP_DEST
+        ? id_or_name(s->dest_project_id, NULL)
+        : named_in_domain(s->project_id, s->project_name, s->project_domain_id, s->project_domain_name);
+    bool ok = root && add(root, "auth", auth) && add(auth, "identity", identity)
+        && add(identity, "methods", methods) && json_object_array_add(methods, json_object_new_string("password")) == 0
+        && add(identity, "password", password) && add(password, "user", user)
+        && add(user, "password", json_object_new_string(s->password))
+        && add(auth, "scope", scoped) && add(scoped, "project", project);
+    return ok ? TAKE_PTR(root) : NULL;
+}
+
+static bool interface_matches(struct json_object *ep, const char *want)
+{
+    const char *i = http_json_str(ep, "interface");
+    return i && strcmp(i, want) == 0;
+}
+
+static bool region_matches(struct json_object *ep, const char *want)
+{
+    const char *id = http_json_str(ep, "region_id"), *name = http_json_str(ep, "region");
+    return !want || (id && strcmp(id, want) == 0) || (name && strcmp(name, want) == 0);
+}
+
+/* The URL without trailing slashes; Neutron's with its /v2.0. */
+static char *endpoint_url(enum osp_service svc, const char *url)
+{
+    size_t len = strlen(url);
+    char *out = NULL;
+    while (len && url[len - 1] == '/')
+        len--;
+    bool versioned = len >= 5 && strncmp(url + len - 5, "/v2.0", 5) == 0;
+    if (asprintf(&out, "%.*s%s", (int)len, url, svc == OSP_NETWORK && !versioned ? "/v2.0" : "") < 0)
+        return NULL;
+    return out;
+}
+
+static const char *find_endpoint(struct json_object *catalog, enum osp_service svc, const char *interface,
+                                 const char *region)
+{
+    for (size_t t = 0; service_types[svc][t]; t++) {
+        for (size_t i = 0; i < json_object_array_length(catalog); i++) {
+            struct json_object *entry = json_object_array_get_idx(catalog, i), *eps;
+            const char *type = http_json_str(entry, "type");
+            if (!type || strcmp(type, service_types[svc][t]) != 0
+                || !json_object_object_get_ex(entry, "endpoints", &eps) || !json_object_is_type(eps, json_type_array))
+                continue;
+            for (size_t j = 0; j < json_object_array_length(eps); j++) {
+                struct json_object *ep = json_object_array_get_idx(eps, j);
+                const char *url = http_json_str(ep, "url");
+                /* An old `volume` entry may point at Cinder v2. */
+                if (url && interface_matches(ep, interface) && region_matches(ep, region)
+                    && (svc != OSP_VOLUME || strstr(url, "/v3")))
+                    return url;
+            }
+        }
+    }
+    return NULL;
+}
+
+static int read_token(struct osp_api *a, enum osp_scope scope, struct json_object *root, const char *token,
+                      const char *url, char **error)
+{
+    struct osp_token *t = &a->scope[scope];
+    struct json_object *tok, *project, *catalog;
+
+    osp_token_clear(t);
+    if (!json_object_object_get_ex(root, "token", &tok) || !json_object_object_get_ex(tok, "project", &project)
+        || !http_json_str(project, "id") || !json_object_object_get_ex(tok, "catalog", &catalog)
+        || !json_object_is_type(catalog, json_type_array))
+        return error_set(error, -EBADMSG, "Authenticating with Keystone failed: POST %s answered a token "
+                         "without a project or a service catalog", url);
+    if (!(t->token = strdup(token)) || !(t->project_id = strdup(http_json_str(project, "id"))))
+        return -ENOMEM;
+    for (int svc = 0; svc < OSP_N_SERVICES; svc++) {
+        const char *ep = find_endpoint(catalog, svc, a->s.interface, a->s.region);
+        if (ep && !(t->url[svc] = endpoint_url(svc, ep)))
+            return -ENOMEM;
+    }
+    return 0;
+}
+
+int osp_api_authenticate(struct osp_api *a, enum osp_scope scope, char **error)
+{
+    _cleanup_json_ struct json_object *body = auth_body(a, scope);
+    _cleanup_json_ struct json_object *root = NULL;
+    _cleanup_free_ char *url = NULL;
+    struct http_reply r = { 0 };
+    const char *why = NULL;
+    const char *step = scope == OSP_DEST ? "Authenticating with Keystone for the destination project"
+                                         : "Authenticating with Keystone";
+    int ret;
+
+    if (!body || asprintf(&url, "%s/auth/tokens", a->identity) < 0)
+        return -ENOMEM;
+    const char *text = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN);
+    if (!text) {
+        ret = -ENOMEM;
+        goto out;
+    }
+    ret = osp_api_exchange(a, HTTP_POST, url, NULL, text, "X-Subject-Token", &r, &why);
+    if (ret < 0) {
+        ret = error_set(error, ret, "%s failed: POST %s: %s", step, url, why);
+        goto out;
+    }
+    if (r.status != 201 && r.status != 200) {
+        ret = osp_status_error(step, "Keystone", HTTP_POST, url, &r, error);
+        goto out;
+    }
+    root = r.data ? json_tokener_parse(r.data) : NULL;
+    if (!r.header || !*r.header || !root) {
+        ret = error_set(error, -EBADMSG, "%s failed: POST %s answered HTTP %ld without a token", step, url,
+                        r.status);
+        goto out;
+    }
+    ret = read_token(a, scope, root, r.header, url, error);
+    if (ret >= 0)
+        log_info("Authenticated with Keystone %s as %s, project %s", a->identity,
+                 a->s.username ? a->s.username : a->s.user_id, a->scope[scope].project_id);
+out:
+    /* The body holds the password: wipe json-c's copies. */
+    if (text)
+        explicit_bzero((char *)text, strlen(text));
+    struct json_object *auth, *id, *pw, *user, *p;
+    if (json_object_object_get_ex(body, "auth", &auth) && json_object_object_get_ex(auth, "identity", &id)
+        && json_object_object_get_ex(id, "password", &pw) && json_object_object_get_ex(pw, "user", &user)
+        && json_object_object_get_ex(user, "password", &p))
+        explicit_bzero((char *)json_object_get_string(p), (size_t)json_object_get_string_len(p));
+    http_reply_wipe(&r);
+    return ret;
+}

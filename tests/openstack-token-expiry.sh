@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: Apache-2.0
+# OpenStack output against the real lab: every token expires in the middle
+# of the post-conversion steps (the fault proxy revokes them): the wrapper
+# authenticates again and the conversion succeeds.
+. "$TESTS_DIR/lib.sh"
+. "$TESTS_DIR/openstack-lib.sh"
+# The engine attaching its volumes to the appliance plays no part here
+# (engine-crash and the success tests cover it): skipped, ~6 s a disk.
+export FAKE_ENGINE_OSP_ATTACH=0
+export FAKE_ENGINE_DISKS=2
+GID=$(uuid) NAME=osp-tok-$$
+scenario '{"service": "volumev3", "method": "POST", "path": "/volume-transfers$", "nth": 2, "times": 1,
+           "action": "expire-tokens"}'
+convert "$(doc_vddk "$NAME" "$GID")"
+check "expired token: succeeded anyway" test "$(state '[.finished, .failed]')" = '[true,false]'
+check "expired token: authenticated again" grep -q 'was refused (expired?): authenticating again' "$WLOG"
+purge "$GID" "$NAME"
+scenario
+finish
