@@ -71,6 +71,7 @@
     X(sd_event_source_set_enabled) \
     X(sd_event_source_set_io_events) \
     X(sd_event_source_set_time) \
+    X(sd_event_source_set_time_relative) \
     X(sd_event_unref) \
     X(sd_journal_sendv)
 
@@ -381,6 +382,11 @@ int sd_event_source_set_io_events(sd_event_source *a0, uint32_t a1)
 int sd_event_source_set_time(sd_event_source *a0, uint64_t a1)
 {
     return sd()->sd_event_source_set_time(a0, a1);
+}
+
+int sd_event_source_set_time_relative(sd_event_source *a0, uint64_t a1)
+{
+    return sd()->sd_event_source_set_time_relative(a0, a1);
 }
 
 sd_event *sd_event_unref(sd_event *a0)
