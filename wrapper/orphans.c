@@ -17,6 +17,7 @@
 #include "common/cleanup.h"
 #include "common/io.h"
 #include "common/log.h"
+#include "common/settings.h"
 #include "wrapper/files.h"
 #include "wrapper/orphans.h"
 #include "wrapper/ssh_agent.h"
@@ -198,5 +199,7 @@ void orphans_collect(const struct conversion *c)
     struct dirent *de;
     while ((de = readdir(dir)))
         if (de->d_type == DT_DIR || de->d_type == DT_UNKNOWN)
-            collect_one(dirfd(dir), de->d_name, c->plan.paths.state_dir);
+            /* The configured state directory, not this conversion's
+             * (which defaults to its own run directory). */
+            collect_one(dirfd(dir), de->d_name, settings()->state_dir);
 }
