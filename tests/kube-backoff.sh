@@ -2,10 +2,12 @@
 # The API server answers the first four patches with 409, 429, 500, 503:
 # the wrapper retries with a growing backoff from event loop timers, the
 # conversion is not slowed down or failed by it, and every value it wanted
-# stored ends up stored.
+# stored ends up stored. The engine runs ten seconds: the four retries
+# (0.25, 0.5, 1, 2 s of backoff, at least 1 s apart: the rate limit) all
+# happen while it copies; a success in between would start the backoff over.
 source "$TESTS_DIR/lib.sh"
 source "$TESTS_DIR/kube-lib.sh"
-export FAKE_ENGINE_CAPS="virt-v2v-2.2 input:disk output:kubevirt output:local" FAKE_ENGINE_DELAY=0.3
+export FAKE_ENGINE_CAPS="virt-v2v-2.2 input:disk output:kubevirt output:local" FAKE_ENGINE_DELAY=1
 kube_start_server "409,429,500,503"
 kube_env
 
