@@ -9,7 +9,7 @@ n=0
 for e in "$SRCDIR"/examples/*.json; do
     name=$(basename "$e")
     n=$((n + 1))
-    WRAPPER=$WRAPPER TRY_DELAY=0.1 "$SRCDIR/examples/try" "$e" > "$SCRATCH/$name.out" 2>&1
+    WRAPPER=$WRAPPER TRY_DELAY=0.3 "$SRCDIR/examples/try" "$e" > "$SCRATCH/$name.out" 2>&1
     rc=$?
     check "$name: try exits 0 ($(tail -n 2 "$SCRATCH/$name.out"))" test $rc = 0
     check "$name: finished" grep -q '^try: finished, return_code 0' "$SCRATCH/$name.out"
