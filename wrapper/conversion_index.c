@@ -54,6 +54,9 @@ static void prune(const char *dir)
 
 void conversion_index_add(const struct conversion *c)
 {
+    const struct settings *set = settings();
+    if (!set->index_dir && set->state_dir)
+        return;                        /* the index is the state directory itself */
     const char *dir = index_dir();
     _cleanup_free_ char *real_index = NULL, *real_state = NULL, *link = NULL;
     int r = mkdir_parents(dir);

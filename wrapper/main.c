@@ -305,7 +305,6 @@ int main(int argc, char **argv)
         return die(error);
     }
     conversion_output_input(&c, &c.plan.output_in);     /* now with the password file */
-    conversion_index_add(&c);
     if ((r = log_open_at(c.plan.paths.log_fd, strrchr(c.plan.paths.wrapper_log, '/') + 1)) < 0) {
         conversion_files_remove_all(&c);
         error_set(&error, r, "cannot create %s: %s", c.plan.paths.wrapper_log, strerror(-r));
@@ -325,6 +324,8 @@ int main(int argc, char **argv)
         return die("cannot print the paths on stdout");
     }
     conversion_announced(&c);
+    /* For the admin command: the client's line does not wait for it. */
+    conversion_index_add(&c);
     /* After the line: the journal loads libsystemd, the line need not wait. */
     log_journal_start(c.plan.paths.tag, c.cfg.vm_name);
     log_start(&c);
