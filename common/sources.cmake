@@ -4,6 +4,7 @@ list(APPEND V2VW_COMMON_SOURCES
   common/dlib.c
   common/error.c
   common/io.c
+  common/json.c
   common/log.c
   common/secret.c
   common/settings.c

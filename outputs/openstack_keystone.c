@@ -8,6 +8,7 @@
 
 #include "outputs/openstack_api-internal.h"
 #include "common/cleanup.h"
+#include "common/json.h"
 #include "common/error.h"
 #include "common/log.h"
 
@@ -18,22 +19,11 @@ static const char *const service_types[OSP_N_SERVICES][4] = {
     [OSP_COMPUTE] = { "compute", NULL },
 };
 
-static bool add(struct json_object *o, const char *key, struct json_object *v)
-{
-    if (!v)
-        return false;
-    if (json_object_object_add(o, key, v) < 0) {
-        json_object_put(v);
-        return false;
-    }
-    return true;
-}
-
 /* {"id": ID} or {"name": NAME} */
 static struct json_object *id_or_name(const char *id, const char *name)
 {
     struct json_object *o = json_object_new_object();
-    if (o && !add(o, id ? "id" : "name", json_object_new_string(id ? id : name))) {
+    if (o && !json_add(o, id ? "id" : "name", json_object_new_string(id ? id : name))) {
         json_object_put(o);
         return NULL;
     }
@@ -44,7 +34,7 @@ static struct json_object *named_in_domain(const char *id, const char *name, con
                                            const char *domain_name)
 {
     struct json_object *o = id_or_name(id, name);
-    if (o && !id && !add(o, "domain", id_or_name(domain_id, domain_name))) {
+    if (o && !id && !json_add(o, "domain", id_or_name(domain_id, domain_name))) {
         json_object_put(o);
         return NULL;
     }
@@ -62,11 +52,11 @@ static struct json_object *auth_body(const struct osp_api *a, enum osp_scope sco
     struct json_object *project = scope == OSP_DEST
         ? id_or_name(s->dest_project_id, NULL)
         : named_in_domain(s->project_id, s->project_name, s->project_domain_id, s->project_domain_name);
-    bool ok = root && add(root, "auth", auth) && add(auth, "identity", identity)
-        && add(identity, "methods", methods) && json_object_array_add(methods, json_object_new_string("password")) == 0
-        && add(identity, "password", password) && add(password, "user", user)
-        && add(user, "password", json_object_new_string(s->password))
-        && add(auth, "scope", scoped) && add(scoped, "project", project);
+    bool ok = root && json_add(root, "auth", auth) && json_add(auth, "identity", identity)
+        && json_add(identity, "methods", methods) && json_object_array_add(methods, json_object_new_string("password")) == 0
+        && json_add(identity, "password", password) && json_add(password, "user", user)
+        && json_add(user, "password", json_object_new_string(s->password))
+        && json_add(auth, "scope", scoped) && json_add(scoped, "project", project);
     return ok ? TAKE_PTR(root) : NULL;
 }
 

@@ -7,6 +7,7 @@
 #include "state/error_class.h"
 #include "state/state.h"
 #include "common/cleanup.h"
+#include "common/json.h"
 
 /* A JSON number with at most `decimals` decimals, trailing zeros dropped
  * but at least one kept: 25.0, 42.5, 10.42. */
@@ -25,23 +26,11 @@ static struct json_object *json_number(double v, int decimals)
     return json_object_new_double_s(v, buf);
 }
 
-/* Add key -> value, taking the reference; false on failure. */
-static bool add(struct json_object *o, const char *key, struct json_object *v)
-{
-    if (!v)
-        return false;
-    if (json_object_object_add(o, key, v) < 0) {
-        json_object_put(v);
-        return false;
-    }
-    return true;
-}
-
 /* key -> string, or JSON null (json-c's NULL) when s is NULL. */
 static bool add_string_or_null(struct json_object *o, const char *key, const char *s)
 {
     if (s)
-        return add(o, key, json_object_new_string(s));
+        return json_add(o, key, json_object_new_string(s));
     return json_object_object_add(o, key, NULL) == 0;
 }
 
@@ -50,12 +39,12 @@ static bool add_string_or_null(struct json_object *o, const char *key, const cha
 static bool add_copy_figures(struct json_object *o, uint64_t total, uint64_t copied, double rate,
                              int64_t eta)
 {
-    if (total > 0 && (!add(o, "bytes_total", json_object_new_int64((int64_t)total))
-                      || !add(o, "bytes_copied", json_object_new_int64((int64_t)copied))))
+    if (total > 0 && (!json_add(o, "bytes_total", json_object_new_int64((int64_t)total))
+                      || !json_add(o, "bytes_copied", json_object_new_int64((int64_t)copied))))
         return false;
-    if (rate >= 0 && !add(o, "rate_bps", json_object_new_int64((int64_t)(rate + 0.5))))
+    if (rate >= 0 && !json_add(o, "rate_bps", json_object_new_int64((int64_t)(rate + 0.5))))
         return false;
-    if (eta >= 0 && !add(o, "eta_seconds", json_object_new_int64(eta)))
+    if (eta >= 0 && !json_add(o, "eta_seconds", json_object_new_int64(eta)))
         return false;
     return true;
 }
@@ -77,8 +66,8 @@ static struct json_object *disks_to_json(const struct conversion_state *s)
         return NULL;
     for (size_t i = 0; i < s->n_disks; i++) {
         _cleanup_json_ struct json_object *d = json_object_new_object();
-        if (!d || !add(d, "path", json_object_new_string(s->disks[i].path)) ||
-            !add(d, "progress", json_number(s->disks[i].progress, 2)))
+        if (!d || !json_add(d, "path", json_object_new_string(s->disks[i].path)) ||
+            !json_add(d, "progress", json_number(s->disks[i].progress, 2)))
             return NULL;
         const struct state_disk *sd = &s->disks[i];
         if (!add_copy_figures(d, sd->bytes_total, state_disk_bytes_copied(sd), state_disk_rate_bps(sd),
@@ -103,45 +92,45 @@ static struct json_object *throttling_to_json(const struct conversion_state *s)
 static struct json_object *message_to_json(const struct conversion_state *s)
 {
     _cleanup_json_ struct json_object *m = json_object_new_object();
-    if (!m || !add(m, "message", json_object_new_string(s->last_message)) ||
-        !add(m, "type", json_object_new_string(s->last_message_warning ? "warning" : "error")))
+    if (!m || !json_add(m, "message", json_object_new_string(s->last_message)) ||
+        !json_add(m, "type", json_object_new_string(s->last_message_warning ? "warning" : "error")))
         return NULL;
     const char *hint = s->last_message_warning
         ? "Check the engine's log for what it waits on; the conversion is not stopped."
         : error_class_hint(s->last_message_class);
-    if (s->last_message_class && !add(m, "class", json_object_new_string(s->last_message_class)))
+    if (s->last_message_class && !json_add(m, "class", json_object_new_string(s->last_message_class)))
         return NULL;
-    if (hint && !add(m, "hint", json_object_new_string(hint)))
+    if (hint && !json_add(m, "hint", json_object_new_string(hint)))
         return NULL;
     return TAKE_PTR(m);
 }
 
 static bool add_string_if(struct json_object *o, const char *key, const char *v)
 {
-    return !v || add(o, key, json_object_new_string(v));
+    return !v || json_add(o, key, json_object_new_string(v));
 }
 
 /* EXT keys: identity, times, accel, copy figures, stall, warnings, files. */
 static bool add_ext(struct json_object *o, const struct conversion_state *s)
 {
     if (!add_string_if(o, "vm_name", s->vm_name) || !add_string_if(o, "output", s->output)
-        || (s->wrapper_pid > 0 && !add(o, "wrapper_pid", json_object_new_int((int)s->wrapper_pid)))
-        || (s->started_at && !add(o, "started_at", rfc3339(s->started_at)))
-        || (s->finished_at && !add(o, "finished_at", rfc3339(s->finished_at)))
+        || (s->wrapper_pid > 0 && !json_add(o, "wrapper_pid", json_object_new_int((int)s->wrapper_pid)))
+        || (s->started_at && !json_add(o, "started_at", rfc3339(s->started_at)))
+        || (s->finished_at && !json_add(o, "finished_at", rfc3339(s->finished_at)))
         || !add_string_if(o, "accel", s->accel))
         return false;
     double progress = state_overall_progress(s);
     if (!add_copy_figures(o, state_sizes_known(s) ? state_bytes_total(s) : 0, state_bytes_copied(s),
                           state_rate_bps(s), progress > 0 && progress < 100 && !s->finished ? state_eta_seconds(s) : -1)
-        || !add(o, "progress_by", json_object_new_string(state_sizes_known(s) ? "size" : "count"))
-        || !add(o, "stalled", json_object_new_boolean(s->stalled)))
+        || !json_add(o, "progress_by", json_object_new_string(state_sizes_known(s) ? "size" : "count"))
+        || !json_add(o, "stalled", json_object_new_boolean(s->stalled)))
         return false;
     if (s->n_warnings) {
         _cleanup_json_ struct json_object *w = json_object_new_array_ext((int)s->n_warnings);
         for (size_t i = 0; w && i < s->n_warnings; i++)
             if (json_object_array_add(w, json_object_new_string(s->warnings[i])) < 0)
                 return false;
-        if (!add(o, "warnings", TAKE_PTR(w)))
+        if (!json_add(o, "warnings", TAKE_PTR(w)))
             return false;
     }
     return add_string_if(o, "v2v_log", s->v2v_log) && add_string_if(o, "wrapper_log", s->wrapper_log)
@@ -157,8 +146,8 @@ static struct json_object *resources_to_json(const struct conversion_state *s)
             json_object_put(r);
             return NULL;
         }
-        if (!add(r, "kind", json_object_new_string(s->resources[i].kind)) ||
-            !add(r, "id", json_object_new_string(s->resources[i].id)))
+        if (!json_add(r, "kind", json_object_new_string(s->resources[i].kind)) ||
+            !json_add(r, "id", json_object_new_string(s->resources[i].id)))
             return NULL;
     }
     return TAKE_PTR(list);
@@ -169,7 +158,7 @@ static struct json_object *cleanup_to_json(const struct conversion_state *s)
 {
     _cleanup_json_ struct json_object *o = json_object_new_object();
     struct json_object *removed = json_object_new_array(), *left = json_object_new_array();
-    if (!o || !add(o, "removed", removed) || !add(o, "left", left))
+    if (!o || !json_add(o, "removed", removed) || !json_add(o, "left", left))
         return NULL;
     for (size_t i = 0; i < s->n_cleanup; i++) {
         const struct state_cleanup_item *c = &s->cleanup[i];
@@ -178,8 +167,8 @@ static struct json_object *cleanup_to_json(const struct conversion_state *s)
             json_object_put(r);
             return NULL;
         }
-        if (!add(r, "kind", json_object_new_string(c->kind)) || !add(r, "id", json_object_new_string(c->id))
-            || (c->reason && !add(r, "reason", json_object_new_string(c->reason))))
+        if (!json_add(r, "kind", json_object_new_string(c->kind)) || !json_add(r, "id", json_object_new_string(c->id))
+            || (c->reason && !json_add(r, "reason", json_object_new_string(c->reason))))
             return NULL;
     }
     return TAKE_PTR(o);
@@ -188,36 +177,36 @@ static struct json_object *cleanup_to_json(const struct conversion_state *s)
 struct json_object *state_to_json(const struct conversion_state *s)
 {
     _cleanup_json_ struct json_object *o = json_object_new_object();
-    if (!o || !add(o, "disks", disks_to_json(s)))
+    if (!o || !json_add(o, "disks", disks_to_json(s)))
         return NULL;
-    if (s->disk_count >= 0 && !add(o, "disk_count", json_object_new_int(s->disk_count)))
+    if (s->disk_count >= 0 && !json_add(o, "disk_count", json_object_new_int(s->disk_count)))
         return NULL;
-    if (!add(o, "failed", json_object_new_boolean(s->failed)) ||
-        !add(o, "throttling", throttling_to_json(s)))
+    if (!json_add(o, "failed", json_object_new_boolean(s->failed)) ||
+        !json_add(o, "throttling", throttling_to_json(s)))
         return NULL;
     if (s->started) {
-        if (!add(o, "started", json_object_new_boolean(true)))
+        if (!json_add(o, "started", json_object_new_boolean(true)))
             return NULL;
-        if (s->pid > 0 && !add(o, "pid", json_object_new_int((int)s->pid)))
+        if (s->pid > 0 && !json_add(o, "pid", json_object_new_int((int)s->pid)))
             return NULL;
     }
-    if (s->last_message && !add(o, "last_message", message_to_json(s)))
+    if (s->last_message && !json_add(o, "last_message", message_to_json(s)))
         return NULL;
-    if (s->output_name && !add(o, "output_name", json_object_new_string(s->output_name)))
+    if (s->output_name && !json_add(o, "output_name", json_object_new_string(s->output_name)))
         return NULL;
-    if (s->vm_id && !add(o, "vm_id", json_object_new_string(s->vm_id)))
+    if (s->vm_id && !json_add(o, "vm_id", json_object_new_string(s->vm_id)))
         return NULL;
-    if (s->have_return_code && !add(o, "return_code", json_object_new_int(s->return_code)))
+    if (s->have_return_code && !json_add(o, "return_code", json_object_new_int(s->return_code)))
         return NULL;
-    if (s->finished && !add(o, "finished", json_object_new_boolean(true)))
+    if (s->finished && !json_add(o, "finished", json_object_new_boolean(true)))
         return NULL;
-    if (s->status && !add(o, "status", json_object_new_string(s->status)))
+    if (s->status && !json_add(o, "status", json_object_new_string(s->status)))
         return NULL;
-    if (!add(o, "progress", json_number(state_overall_progress(s), 1)) || !add_ext(o, s))
+    if (!json_add(o, "progress", json_number(state_overall_progress(s), 1)) || !add_ext(o, s))
         return NULL;
-    if (s->n_resources && !add(o, "resources", resources_to_json(s)))
+    if (s->n_resources && !json_add(o, "resources", resources_to_json(s)))
         return NULL;
-    if (s->n_cleanup && !add(o, "cleanup", cleanup_to_json(s)))
+    if (s->n_cleanup && !json_add(o, "cleanup", cleanup_to_json(s)))
         return NULL;
     return TAKE_PTR(o);
 }
