@@ -8,12 +8,7 @@
 # input has its own file: run_wrapper rewrites $SCRATCH/input.json.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/hostile-lib.sh"
-command -v ssh-keygen >/dev/null || skip "ssh-keygen (openssh-client) is not installed"
-
-ssh-keygen -q -t ed25519 -N '' -C hostile-test -f "$SCRATCH/id" >/dev/null
-VMX="ssh://root@esx.example.com/vmfs/volumes/datastore1/vm/vm.vmx"
-jq -Rs --arg vm "$VMX" --arg out "$SCRATCH/out" \
-    '{vm_name: $vm, transport_method: "ssh", ssh_key: ., local_storage: $out}' < "$SCRATCH/id" > "$SCRATCH/ssh.json"
+ssh_input_with_key > "$SCRATCH/ssh.json"
 # agent_of STATE: the live agent's PID, as its run directory records it.
 agent_of() {
     local pid

@@ -10,12 +10,7 @@
 # and no process may name this test's scratch directory in its argv.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/hostile-lib.sh"
-command -v ssh-keygen >/dev/null || skip "ssh-keygen (openssh-client) is not installed"
-
-ssh-keygen -q -t ed25519 -N '' -C hostile-test -f "$SCRATCH/id" >/dev/null
-VMX="ssh://root@esx.example.com/vmfs/volumes/datastore1/vm/vm.vmx"
-jq -Rs --arg vm "$VMX" --arg out "$SCRATCH/out" \
-    '{vm_name: $vm, transport_method: "ssh", ssh_key: ., local_storage: $out}' < "$SCRATCH/id" > "$SCRATCH/ssh.json"
+ssh_input_with_key > "$SCRATCH/ssh.json"
 input_local > "$SCRATCH/local.json"
 N=20
 

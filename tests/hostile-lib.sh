@@ -104,3 +104,12 @@ guessed_tags() { # PID
     now=$(date +%s)
     for s in -1 0 1 2 3 4 5 6; do echo "$(date -d "@$((now + s))" +%Y%m%dT%H%M%S)-$1"; done
 }
+
+# ssh_input_with_key: an ssh conversion input (local output) carrying a
+# fresh private key, on stdout; the agent then holds that key.
+ssh_input_with_key() {
+    command -v ssh-keygen >/dev/null || skip "ssh-keygen (openssh-client) is not installed"
+    ssh-keygen -q -t ed25519 -N '' -C hostile-test -f "$SCRATCH/id" >/dev/null
+    jq -Rs --arg vm "ssh://root@esx.example.com/vmfs/volumes/datastore1/vm/vm.vmx" --arg out "$SCRATCH/out" \
+        '{vm_name: $vm, transport_method: "ssh", ssh_key: ., local_storage: $out}' < "$SCRATCH/id"
+}
