@@ -28,7 +28,8 @@ VOLUME_TYPE_ID=$(PW=$PASSWORD "$CHECK_PY" prepare "$OSP_USER") || { echo "FAIL: 
 # The fault proxy, empty scenario: every call reaches the real services.
 : > "$SCRATCH/scenario.json"
 "$TESTS_DIR/openstack/fault-proxy" --auth-url "$OSPLAB_AUTH_URL" --env-out "$SCRATCH/proxy.env" \
-    --scenario "$SCRATCH/scenario.json" --record "$SCRATCH/record.jsonl" 2> "$SCRATCH/proxy.log" &
+    --scenario "$SCRATCH/scenario.json" --record "$SCRATCH/record.jsonl" --arrivals "$SCRATCH/arrivals.jsonl" \
+    2> "$SCRATCH/proxy.log" &
 PROXY_PID=$!
 trap 'kill $PROXY_PID 2>/dev/null; wait $PROXY_PID 2>/dev/null; "$CHECK_PY" drop-user "$OSP_USER"' EXIT
 wait_for test -s "$SCRATCH/proxy.env" || { echo "FAIL: the fault proxy did not start: $(cat "$SCRATCH/proxy.log")"; exit 1; }
@@ -42,6 +43,63 @@ scenario() {
     sleep 0.02
     mv "$SCRATCH/scenario.json.tmp" "$SCRATCH/scenario.json"
 }
+
+# What reached the proxy, from its arrivals (every request the moment it
+# arrives, answered or not) and its record (once answered; a connection
+# closed without an answer has status 0). METHOD and a regular expression
+# searched in the path with its query select the requests.
+# requests METHOD PATH-RE: how many arrived.
+requests() {
+    [ -s "$SCRATCH/arrivals.jsonl" ] || { echo 0; return; }
+    jq -s --arg m "$1" --arg re "$2" '[.[] | select(.method == $m and (.path | test($re)))] | length' \
+        "$SCRATCH/arrivals.jsonl"
+}
+# request_starts METHOD PATH-RE: when each arrived (epoch seconds), a line each.
+request_starts() {
+    [ -s "$SCRATCH/arrivals.jsonl" ] || return 0
+    jq -r --arg m "$1" --arg re "$2" 'select(.method == $m and (.path | test($re))) | .start' \
+        "$SCRATCH/arrivals.jsonl"
+}
+# gaps METHOD PATH-RE: the seconds between one's arrival and the next ("1.0 2.0").
+gaps() {
+    request_starts "$1" "$2" | awk 'NR > 1 { printf "%s%.1f", sep, $1 - prev; sep = " " } { prev = $1 } END { print "" }'
+}
+# gaps_are WANT GOT: as many gaps, each at least the wanted one and less than
+# a second more ("1 2 4" "1.0 2.1 4.0").
+gaps_are() {
+    awk -v w="$1" -v g="$2" 'BEGIN { n = split(w, W); if (split(g, G) != n) exit 1
+        for (i = 1; i <= n; i++) if (G[i] < W[i] - 0.1 || G[i] >= W[i] + 0.9) exit 1 }'
+}
+# answers METHOD PATH-RE: the statuses they were answered with, in order ("503 503 200").
+answers() {
+    [ -s "$SCRATCH/record.jsonl" ] || return 0
+    jq -s -r --arg m "$1" --arg re "$2" \
+        'map(select(.method == $m and (.path | test($re)))) | sort_by(.start) | map(.status | tostring) | join(" ")' \
+        "$SCRATCH/record.jsonl"
+}
+# wait_request METHOD PATH-RE [SECONDS]: until one such request is in flight
+# or was answered (default 120 s).
+wait_request() {
+    local i=0 limit=$(( ${3:-120} * 20 ))
+    while [ "$(requests "$1" "$2")" = 0 ]; do
+        [ $i -lt $limit ] || return 1
+        sleep 0.05
+        i=$((i + 1))
+    done
+}
+# wait_status REGEX [SECONDS]: until the state's status matches (default 120 s).
+wait_status() {
+    local i=0 limit=$(( ${2:-120} * 20 ))
+    until jq -e --arg re "$1" '(.status // "") | test($re)' "$STATE" > /dev/null 2>&1; do
+        [ $i -lt $limit ] || return 1
+        sleep 0.05
+        i=$((i + 1))
+    done
+}
+# elapsed FROM TO: seconds between two epoch times, 0.1 s precision.
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f\n", b - a }'; }
+# within LOW VALUE HIGH: LOW <= VALUE < HIGH (decimals).
+within() { awk -v l="$1" -v v="$2" -v h="$3" 'BEGIN { exit !(l <= v && v < h) }'; }
 
 # ManageIQ's conversion_options for an OpenStack destination, vddk.
 # doc_vddk NAME GID [JQ-EDIT]
