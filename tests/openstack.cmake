@@ -40,7 +40,7 @@ v2vw_unit_test(test-openstack-argv tests/test-openstack-argv.c)
 foreach(t success-3disks success-vddk engine-fail engine-crash step-volume-never-available
           step-transfer-accept step-second-port step-server-create cleanup-fail token-expiry
           preflight fault-get-503-retried fault-get-503-persistent fault-get-reset-retried fault-post-500
-          fault-slow-timeout fault-slow-sigterm)
+          fault-slow-timeout fault-slow-sigterm fault-delete-gateway-retried fault-auth-503-retried)
   v2vw_shell_test(openstack-${t} tests/openstack-${t}.sh)
   set_tests_properties(openstack-${t} PROPERTIES
     FIXTURES_REQUIRED openstack-lab LABELS openstack RUN_SERIAL TRUE TIMEOUT 900)
