@@ -15,7 +15,7 @@ AUTH='/v3/auth/tokens$'
 # project), the engine's 1, then the steps' 2: the 4th is the steps' first.
 scenario '{"service": "identity", "method": "POST", "path": "/v3/auth/tokens$", "nth": 4, "times": 1,
            "action": "status", "status": 503}'
-convert "$(doc_vddk "$NAME" "$GID")"
+convert "$(doc_vddk "$NAME" "$GID" "$OWN_NIC")"
 check "succeeded ($(state .last_message.message))" test "$(state '[.finished, .failed]')" = '[true,false]'
 check "vm_id set" jq -e '.vm_id | type == "string" and length == 36' "$STATE" > /dev/null
 check "the 4th token: 503, tried again and given ($(answers POST "$AUTH"))" \

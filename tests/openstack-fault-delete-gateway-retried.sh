@@ -16,11 +16,12 @@ scenario '{"service": "network", "method": "DELETE", "path": "/v2.0/ports/[0-9a-
            "action": "status", "status": 502, "from": "balancer"}' \
          '{"service": "network", "method": "DELETE", "path": "/v2.0/ports/[0-9a-f-]{36}$", "nth": 2, "times": 1,
            "action": "status", "status": 504, "from": "balancer"}'
-convert "$(doc_vddk "$NAME" "$GID" '.osp_flavor_id = "no-such-flavor"')"
+convert "$(doc_vddk "$NAME" "$GID" '.osp_flavor_id = "no-such-flavor" | '"$OWN_NIC")"
 expect_failed '^Creating server failed: Nova answered HTTP 400 to POST http://.*/servers: Flavor no-such-flavor could not be found$' \
     '["port","volume"]'
 check "3 tries of the DELETE: 502, 504, then Neutron's answer ($(answers DELETE "$PORT"))" \
     test "$(answers DELETE "$PORT")" = "502 504 204"
+echo "tries of the DELETE: $(answers DELETE "$PORT"), gaps: $(gaps DELETE "$PORT")"
 check "tried again after 1 s, then 2 s (gaps: $(gaps DELETE "$PORT"))" gaps_are "1 2" "$(gaps DELETE "$PORT")"
 RETRY='WARNING: Neutron answered HTTP 50[24] to DELETE http://[^ ]*/v2.0/ports/[0-9a-f-]{36}; trying again in'
 check "2 retry lines in the log" test "$(grep -cE "$RETRY" "$WLOG")" = 2

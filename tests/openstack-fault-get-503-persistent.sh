@@ -16,10 +16,11 @@ export V2VW_OSP_TIMEOUT=15
 GID=$(uuid) NAME=osp-g5p-$$
 NET="/v2.0/networks/$OSPLAB_NETWORK_ID\$"
 scenario "{\"service\": \"network\", \"method\": \"GET\", \"path\": \"$NET\", \"action\": \"status\", \"status\": 503}"
-convert "$(doc_vddk "$NAME" "$GID")"
+convert "$(doc_vddk "$NAME" "$GID" "$OWN_NIC")"
 expect_failed "^Creating port 1/1 failed: Neutron answered HTTP 503 to GET http://[^ ]*/v2.0/networks/$OSPLAB_NETWORK_ID: The server is currently unavailable. Please try again at a later time\$" \
     '["volume"]'
 check "4 tries of the GET, no more ($(answers GET "$NET"))" test "$(answers GET "$NET")" = "503 503 503 503"
+echo "tries of the GET: $(answers GET "$NET"), gaps: $(gaps GET "$NET")"
 check "tried again after 1 s, 2 s, 4 s (gaps: $(gaps GET "$NET"))" gaps_are "1 2 4" "$(gaps GET "$NET")"
 RETRY='WARNING: Neutron answered HTTP 503 to GET http://[^ ]*/v2.0/networks/'$OSPLAB_NETWORK_ID'; trying again in'
 check "3 retry lines in the log" test "$(grep -cE "$RETRY" "$WLOG")" = 3

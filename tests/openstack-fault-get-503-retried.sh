@@ -18,10 +18,11 @@ GID=$(uuid) NAME=osp-g5r-$$
 NET="/v2.0/networks/$OSPLAB_NETWORK_ID\$"
 scenario "{\"service\": \"network\", \"method\": \"GET\", \"path\": \"$NET\", \"times\": 2,
            \"action\": \"status\", \"status\": 503}"
-convert "$(doc_vddk "$NAME" "$GID")"
+convert "$(doc_vddk "$NAME" "$GID" "$OWN_NIC")"
 check "succeeded ($(state .last_message.message))" test "$(state '[.finished, .failed]')" = '[true,false]'
 check "vm_id set" jq -e '.vm_id | type == "string" and length == 36' "$STATE" > /dev/null
 check "3 tries of the GET, answered 503 503 200 ($(answers GET "$NET"))" test "$(answers GET "$NET")" = "503 503 200"
+echo "tries of the GET: $(answers GET "$NET"), gaps: $(gaps GET "$NET")"
 check "tried again after 1 s, then 2 s (gaps: $(gaps GET "$NET"))" gaps_are "1 2" "$(gaps GET "$NET")"
 RETRY='WARNING: Neutron answered HTTP 503 to GET http://[^ ]*/v2.0/networks/'$OSPLAB_NETWORK_ID'; trying again in'
 check "2 retry lines in the log" test "$(grep -cE "$RETRY" "$WLOG")" = 2

@@ -17,10 +17,11 @@ export V2VW_OSP_TIMEOUT=30
 GID=$(uuid) NAME=osp-grr-$$
 NET="/v2.0/networks/$OSPLAB_NETWORK_ID\$"
 scenario "{\"service\": \"network\", \"method\": \"GET\", \"path\": \"$NET\", \"times\": 1, \"action\": \"reset\"}"
-convert "$(doc_vddk "$NAME" "$GID")"
+convert "$(doc_vddk "$NAME" "$GID" "$OWN_NIC")"
 check "succeeded ($(state .last_message.message))" test "$(state '[.finished, .failed]')" = '[true,false]'
 check "vm_id set" jq -e '.vm_id | type == "string" and length == 36' "$STATE" > /dev/null
 check "2 tries of the GET: no answer, then 200 ($(answers GET "$NET"))" test "$(answers GET "$NET")" = "0 200"
+echo "tries of the GET: $(answers GET "$NET"), gaps: $(gaps GET "$NET")"
 check "tried again after 1 s (gap: $(gaps GET "$NET"))" gaps_are 1 "$(gaps GET "$NET")"
 check "one retry line in the log, after 1 s (try 2 of 4)" \
     test "$(grep -cE "WARNING: .*GET http://[^ ]*/v2.0/networks/$OSPLAB_NETWORK_ID.*; trying again in 1 s \(try 2 of 4\)$" "$WLOG")" = 1

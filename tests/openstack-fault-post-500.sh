@@ -16,7 +16,7 @@ export FAKE_ENGINE_DISKS=1
 export V2VW_OSP_TIMEOUT=15
 GID=$(uuid) NAME=osp-p500-$$
 scenario '{"service": "compute", "method": "POST", "path": "/servers$", "action": "status", "status": 500}'
-convert "$(doc_vddk "$NAME" "$GID")"
+convert "$(doc_vddk "$NAME" "$GID" "$OWN_NIC")"
 expect_failed "^Creating server failed: Nova answered HTTP 500 to POST http://[^ ]*/servers: Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log if possible. <class 'oslo_db.exception.DBConnectionError'>\$" \
     '["port","volume"]'
 check "exactly one POST /servers ($(answers POST '/servers$'))" test "$(answers POST '/servers$')" = 500

@@ -126,6 +126,13 @@ doc_vddk() {
         install_drivers: true, insecure_connection: false}' | jq "${3:-.}"
 }
 
+# OWN_NIC: a jq edit for doc_vddk: the NIC gets a MAC of this run's own
+# (from its PID) and an address from 192.0.2.100-199 (no other test uses
+# them), so that tests of other trees using the lab at the same time do
+# not meet Neutron's "MAC address in use" or "IP address already allocated".
+OWN_NIC=$(printf '.network_mappings[0] |= (.mac_address = "52:54:01:%02x:%02x:%02x" | .ip_address = "192.0.2.%d")' \
+    $(($$ >> 16 & 255)) $(($$ >> 8 & 255)) $(($$ & 255)) $((100 + $$ % 100)))
+
 # The same for ssh (vm_name is the VMX file's ssh:// URL, a private key).
 # doc_ssh NAME GID [JQ-EDIT]
 doc_ssh() {
