@@ -12,9 +12,10 @@ export FAKE_ENGINE_OSP_ATTACH=0
 export FAKE_ENGINE_DISKS=1
 GID=$(uuid) NAME=osp-dgw-$$
 PORT='/v2.0/ports/[0-9a-f-]{36}$'
+# The first rule answers the first DELETE; the second, the next one.
 scenario '{"service": "network", "method": "DELETE", "path": "/v2.0/ports/[0-9a-f-]{36}$", "times": 1,
            "action": "status", "status": 502, "from": "balancer"}' \
-         '{"service": "network", "method": "DELETE", "path": "/v2.0/ports/[0-9a-f-]{36}$", "nth": 2, "times": 1,
+         '{"service": "network", "method": "DELETE", "path": "/v2.0/ports/[0-9a-f-]{36}$", "times": 1,
            "action": "status", "status": 504, "from": "balancer"}'
 convert "$(doc_vddk "$NAME" "$GID" '.osp_flavor_id = "no-such-flavor" | '"$OWN_NIC")"
 expect_failed '^Creating server failed: Nova answered HTTP 400 to POST http://.*/servers: Flavor no-such-flavor could not be found$' \
