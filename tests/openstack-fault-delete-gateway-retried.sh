@@ -29,4 +29,6 @@ check "2 retry lines in the log" test "$(grep -cE "$RETRY" "$WLOG")" = 2
 check "502 then 504, tries 2 and 3 of 4" \
     sh -c 'grep -qE "$1 1 s \(try 2 of 4\)$" "$3" && grep -qE "$2 2 s \(try 3 of 4\)$" "$3"' - \
     "${RETRY/50\[24\]/502}" "${RETRY/50\[24\]/504}" "$WLOG"
+# Without the retries the port stays: the lab is shared, remove it.
+purge "$GID" "$NAME"
 finish
