@@ -247,7 +247,9 @@ int http_loop_new(sd_event *event, const char *what, struct http_loop **out, cha
         loop_destroy(l);
         return -ENOMEM;
     }
-    r = sd_event_add_time(event, &l->timer, CLOCK_MONOTONIC, 0, 0, on_timer, l);
+    /* Accuracy 1 ms, not sd-event's default 250 ms: curl's timeouts start
+     * and end exchanges. */
+    r = sd_event_add_time(event, &l->timer, CLOCK_MONOTONIC, 0, 1000, on_timer, l);
     if (r < 0 || (r = sd_event_source_set_enabled(l->timer, SD_EVENT_OFF)) < 0) {
         loop_destroy(l);
         return r;

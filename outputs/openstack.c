@@ -275,6 +275,13 @@ static int start_job(const struct output_input *in, struct output_plan *plan, co
     return osp_job_start(host->event, api, &p, &jh, &f->job);
 }
 
+static void openstack_cancel(struct output_plan *plan, const char *why)
+{
+    struct openstack_run *f = plan->priv;
+    if (f && f->job)
+        osp_job_cancel(f->job, why);
+}
+
 static int openstack_finish(const struct output_input *in, struct output_plan *plan,
                             const struct output_host *host, output_done_fn done, void *userdata)
 {
@@ -300,5 +307,6 @@ const struct output_ops output_openstack = {
     .engine_event = openstack_engine_event,
     .finish = openstack_finish,
     .cleanup = openstack_cleanup,
+    .cancel = openstack_cancel,
     .priv_free = run_free,
 };

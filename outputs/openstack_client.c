@@ -496,7 +496,7 @@ static int schedule_retry(struct osp_call *c, int r, const struct http_reply *re
     else
         log_warning("%s answered HTTP %ld to %s %s; trying again in %g s (try %u of %u)", service, reply->status,
                     method, c->url, delay_ms / 1000.0, c->tries + 1, OSP_TRIES);
-    return sd_event_add_time_relative(c->a->event, &c->retry, CLOCK_MONOTONIC, (uint64_t)delay_ms * 1000, 0,
+    return sd_event_add_time_relative(c->a->event, &c->retry, CLOCK_MONOTONIC, (uint64_t)delay_ms * 1000, 1000,
                                       on_retry, c);
 }
 

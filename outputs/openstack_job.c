@@ -1182,7 +1182,9 @@ int osp_job_start(sd_event *event, struct osp_api *api, const struct osp_job_par
     j->hooks = *hooks;
     j->phase = p->engine_failed ? CLEAN_BEGIN : AUTHENTICATE;
     j->failed = p->engine_failed;
-    int r = sd_event_add_time_relative(event, &j->timer, CLOCK_MONOTONIC, 0, 0, on_tick, j);
+    /* Accuracy 1 ms: each step starts from this timer (sd-event's default
+     * 250 ms would add up over the job's steps). */
+    int r = sd_event_add_time_relative(event, &j->timer, CLOCK_MONOTONIC, 0, 1000, on_tick, j);
     if (r < 0) {
         osp_job_free(j);
         return r;
