@@ -26,6 +26,14 @@ build: deps $(BUILD)/CMakeCache.txt
 check: test-deps build
 	cd $(BUILD) && ctest --output-on-failure --timeout 900
 
+# Reports go to files, not stderr: a daemonized wrapper's stderr is
+# /dev/null, and its leaks and undefined behaviour count as much as a test
+# program's. Any report fails the target.
+SANITIZER_REPORTS = $(abspath $(BUILD)-sanitize)/sanitizer-reports
+SANITIZER_ENV = \
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:log_path=$(SANITIZER_REPORTS)/asan \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$(SANITIZER_REPORTS)/ubsan
+
 # The test suite built with AddressSanitizer and UBSan, minus what runs no
 # code of ours that the plain run does not already cover: the real engine
 # conversions, the packages, the OpenStack lab's own checks and the
@@ -33,9 +41,12 @@ check: test-deps build
 check-sanitize: test-deps
 	cmake -S . -B $(BUILD)-sanitize -DSANITIZE=ON -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS)
 	cmake --build $(BUILD)-sanitize -j $(JOBS)
-	cd $(BUILD)-sanitize && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	rm -rf $(SANITIZER_REPORTS) && mkdir -m 1777 -p $(SANITIZER_REPORTS)
+	cd $(BUILD)-sanitize && $(SANITIZER_ENV) \
 	  ctest --output-on-failure --timeout 900 -LE 'real-engine|package|openstack|hostile'
+	cd $(BUILD)-sanitize && $(SANITIZER_ENV) ctest --output-on-failure --timeout 900 -L sanitize-lab
+	@if ls $(SANITIZER_REPORTS)/* > /dev/null 2>&1; then \
+	  echo "sanitizer reports:"; cat $(SANITIZER_REPORTS)/*; exit 1; fi
 
 # libFuzzer targets; FUZZ_SECONDS per target (default 60).
 fuzz: test-deps

@@ -45,3 +45,9 @@ foreach(t success-3disks success-vddk engine-fail engine-crash step-volume-never
   set_tests_properties(openstack-${t} PROPERTIES
     FIXTURES_REQUIRED openstack-lab LABELS openstack RUN_SERIAL TRUE TIMEOUT 900)
 endforeach()
+
+# Under the sanitizers too (make check-sanitize runs the label
+# sanitize-lab after its main selection): the happy path, a failing step
+# with its cleanup, and a re-authentication, the REST client's three paths.
+set_tests_properties(openstack-success-3disks openstack-step-second-port openstack-token-expiry
+  PROPERTIES LABELS "openstack;sanitize-lab")

@@ -41,10 +41,15 @@ int conversion_identity(struct conversion *c, char **error)
         return error_set(error, -EPERM, "the %s output runs the conversion as uid %u gid %u: "
                     "run virt-v2v-wrapper as root or as that user", c->plan.output->name,
                     (unsigned)c->plan.uid, (unsigned)c->plan.gid);
-    struct passwd *pw = getpwuid(c->plan.uid);
-    const char *home = pw ? pw->pw_dir : (c->plan.uid == getuid() ? getenv("HOME") : NULL);
-    if (c->plan.uid == getuid() && getenv("HOME"))
-        home = getenv("HOME");
+    /* The conversion user's home (default ssh keys, the LUKS vault): our
+     * own $HOME when the conversion runs as us, else the password
+     * database's entry (an NSS lookup, skipped when not needed: it is
+     * the slowest step before the client gets its line). */
+    const char *home = c->plan.uid == getuid() ? getenv("HOME") : NULL;
+    if (!home || home[0] != '/') {
+        struct passwd *pw = getpwuid(c->plan.uid);
+        home = pw && pw->pw_dir && pw->pw_dir[0] == '/' ? pw->pw_dir : NULL;
+    }
     c->plan.user_home = strdup(home ? home : "/");
     return c->plan.user_home ? 0 : -ENOMEM;
 }

@@ -268,12 +268,98 @@ static void conversion_free(struct conversion *c)
     strv_free(&c->plan.capabilities);
 }
 
-int main(int argc, char **argv)
+/* Stdin to the validated input: the input's bytes are wiped once parsed. */
+static int read_config(struct conversion *c, char **error)
 {
     _cleanup_secret_buf_ struct secret_buf input = { 0 };
+    size_t len = 0;
+    int r;
+
+    if (isatty(STDIN_FILENO))
+        fprintf(stderr, "virt-v2v-wrapper: reading the input JSON document from the terminal; "
+                        "end it with Ctrl-D (see --help)\n");
+    if ((r = read_input(&input, &len)) < 0)
+        return error_set(error, r, "cannot read the input from stdin: %s", strerror(-r));
+    if ((r = config_parse(input.p, len, &c->cfg, error)) < 0)
+        return r;
+    warn_unknown_keys(&c->cfg);
+    return 0;
+}
+
+/* The conversion's files, secrets, log and first state, then the client's
+ * JSON line. On failure what was created is removed again: the input was
+ * bad or the host cannot run it, and nothing is left behind (exit 1). */
+static int announce(struct conversion *c, char **error)
+{
+    int r;
+
+    if ((r = conversion_files_create(c, error)) < 0)
+        return r;
+    if ((r = luks_secrets_create(c, error)) < 0)
+        goto fail;
+    conversion_output_input(c, &c->plan.output_in);     /* now with the password file */
+    if ((r = log_open_at(c->plan.paths.log_fd, strrchr(c->plan.paths.wrapper_log, '/') + 1)) < 0) {
+        error_set(error, r, "cannot create %s: %s", c->plan.paths.wrapper_log, strerror(-r));
+        goto fail;
+    }
+    if ((r = init_state(c)) < 0 || (r = conversion_write_state(c)) < 0) {
+        error_set(error, r, "cannot write the state file in %s: %s",
+                  c->plan.paths.state_dir ? c->plan.paths.state_dir : c->plan.paths.run_root, strerror(-r));
+        goto fail;
+    }
+    if ((r = print_paths(c)) < 0 && c->cfg.output == OUTPUT_KUBEVIRT) {
+        /* A pod's stdout is only its log: the annotations carry the result. */
+        log_warning("Cannot print the paths on stdout: going on (the state file has everything)");
+    } else if (r < 0) {
+        error_set(error, r, "cannot print the paths on stdout");
+        goto fail;
+    }
+    conversion_announced(c);
+    return 0;
+fail:
+    conversion_files_remove_all(c);
+    return r;
+}
+
+/* What the client's line need not wait for. */
+static void after_announce(struct conversion *c)
+{
+    /* For the admin command. */
+    conversion_index_add(c);
+    /* The journal loads libsystemd. */
+    log_journal_start(c->plan.paths.tag, c->cfg.vm_name);
+    log_start(c);
+    /* What dead wrappers left. */
+    orphans_collect(c);
+}
+
+/* Into the background (daemonize) or stay and mirror the log to stdout.
+ * A failure is the conversion's end, told through the state: the client
+ * has the paths already. */
+static int go_background(struct conversion *c)
+{
+    int r;
+
+    if (!c->cfg.daemonize) {
+        log_mirror_to_stdout(true);
+        return 0;
+    }
+    if ((r = daemonize()) < 0) {
+        log_error("Cannot daemonize: %s", strerror(-r));
+        conversion_secrets_remove(c);
+        state_set_last_message(&c->state, "virt-v2v-wrapper could not become a daemon", 42);
+        state_set_failed(&c->state);
+        state_set_finished(&c->state);
+        conversion_write_state(c);
+        conversion_run_dir_release(c);
+    }
+    return r;
+}
+
+int main(int argc, char **argv)
+{
     _cleanup_free_ char *error = NULL;
     _cleanup_(conversion_free) struct conversion c = { 0 };
-    size_t len = 0;
     int r;
 
     protect_process();
@@ -284,68 +370,12 @@ int main(int argc, char **argv)
      * are handled where they happen. Children get SIGPIPE back. */
     signal(SIGPIPE, SIG_IGN);
     log_hold_until_open();
-    if (isatty(STDIN_FILENO))
-        fprintf(stderr, "virt-v2v-wrapper: reading the input JSON document from the terminal; "
-                        "end it with Ctrl-D (see --help)\n");
-    if ((r = read_input(&input, &len)) < 0) {
-        error_set(&error, r, "cannot read the input from stdin: %s", strerror(-r));
+    if (read_config(&c, &error) < 0 || prepare(&c, &error) < 0 ||
+        conversion_paths_init(&c, &error) < 0 || announce(&c, &error) < 0)
         return die(error);
-    }
-    if (config_parse(input.p, len, &c.cfg, &error) < 0)
-        return die(error);
-    secret_buf_free(&input);
-    warn_unknown_keys(&c.cfg);
-    if (prepare(&c, &error) < 0 || conversion_paths_init(&c, &error) < 0)
-        return die(error);
-
-    if (conversion_files_create(&c, &error) < 0)
-        return die(error);
-    if (luks_secrets_create(&c, &error) < 0) {
-        conversion_files_remove_all(&c);
-        return die(error);
-    }
-    conversion_output_input(&c, &c.plan.output_in);     /* now with the password file */
-    if ((r = log_open_at(c.plan.paths.log_fd, strrchr(c.plan.paths.wrapper_log, '/') + 1)) < 0) {
-        conversion_files_remove_all(&c);
-        error_set(&error, r, "cannot create %s: %s", c.plan.paths.wrapper_log, strerror(-r));
-        return die(error);
-    }
-    if ((r = init_state(&c)) < 0 || (r = conversion_write_state(&c)) < 0) {
-        conversion_files_remove_all(&c);
-        error_set(&error, r, "cannot write the state file in %s: %s",
-                  c.plan.paths.state_dir ? c.plan.paths.state_dir : c.plan.paths.run_root, strerror(-r));
-        return die(error);
-    }
-    if ((r = print_paths(&c)) < 0 && c.cfg.output == OUTPUT_KUBEVIRT) {
-        /* A pod's stdout is only its log: the annotations carry the result. */
-        log_warning("Cannot print the paths on stdout: going on (the state file has everything)");
-    } else if (r < 0) {
-        conversion_files_remove_all(&c);
-        return die("cannot print the paths on stdout");
-    }
-    conversion_announced(&c);
-    /* For the admin command: the client's line does not wait for it. */
-    conversion_index_add(&c);
-    /* After the line: the journal loads libsystemd, the line need not wait. */
-    log_journal_start(c.plan.paths.tag, c.cfg.vm_name);
-    log_start(&c);
-    /* What dead wrappers left: the client's line does not wait for it. */
-    orphans_collect(&c);
-    if (c.cfg.daemonize) {
-        if ((r = daemonize()) < 0) {
-            /* The client has the paths already: tell it through the state. */
-            log_error("Cannot daemonize: %s", strerror(-r));
-            conversion_secrets_remove(&c);
-            state_set_last_message(&c.state, "virt-v2v-wrapper could not become a daemon", 42);
-            state_set_failed(&c.state);
-            state_set_finished(&c.state);
-            conversion_write_state(&c);
-            conversion_run_dir_release(&c);
-            return 1;
-        }
-    } else {
-        log_mirror_to_stdout(true);
-    }
+    after_announce(&c);
+    if (go_background(&c) < 0)
+        return 1;
     r = conversion_run(&c);
     conversion_run_dir_release(&c);
     if (log_stdout_dropped())
