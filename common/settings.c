@@ -62,6 +62,7 @@ void settings_reload(void)
         .osp_server_timeout_ms = seconds_ms("V2VW_OSP_SERVER_TIMEOUT", 0, 86400, false, -1),
         .osp_cleanup_timeout_ms = seconds_ms("V2VW_OSP_CLEANUP_TIMEOUT", 0, 86400, false, -1),
         .osp_poll_ms = seconds_ms("V2VW_OSP_POLL_INTERVAL", 0, 86400, true, -1),
+        .osp_retry_ms = seconds_ms("V2VW_OSP_RETRY_DELAY", 0, 3600, false, -1),
         .rpm = text("V2VW_RPM", "rpm"),
         .dpkg_query = text("V2VW_DPKG_QUERY", "dpkg-query"),
         .index_dir = text("V2VW_INDEX_DIR", NULL),

@@ -26,6 +26,7 @@ struct settings {
     long osp_server_timeout_ms;     /* V2VW_OSP_SERVER_TIMEOUT (s): the server becomes ACTIVE; -1 = default */
     long osp_cleanup_timeout_ms;    /* V2VW_OSP_CLEANUP_TIMEOUT (s): the OpenStack cleanup; -1 = default */
     long osp_poll_ms;               /* V2VW_OSP_POLL_INTERVAL (s): OpenStack polling; -1 = default */
+    long osp_retry_ms;              /* V2VW_OSP_RETRY_DELAY (s): first back-off of a retried call; -1 = default */
     const char *rpm;                /* V2VW_RPM: rpm for --check-rhv-version (rpm) */
     const char *dpkg_query;         /* V2VW_DPKG_QUERY: dpkg-query for the same (dpkg-query) */
     const char *index_dir;          /* V2VW_INDEX_DIR: the conversion index; NULL = the default */

@@ -132,7 +132,7 @@ char *http_escape(struct http_client *c, const char *s, size_t len)
         len = strlen(s);
     if (len > INT32_MAX)
         return NULL;
-    char *e = cu->easy_escape(c->curl, s, (int)len);
+    char *e = cu->easy_escape(c ? c->curl : NULL, s, (int)len);
     return from_curl(e, e ? strlen(e) : 0);
 }
 

@@ -84,7 +84,8 @@ static inline void http_slist_wipep(struct curl_slist **l) { http_slist_wipe(l);
 #define _cleanup_http_headers_ __attribute__((cleanup(http_slist_wipep)))
 
 /* URL-encode (percent-encode every byte but unreserved ones) / decode
- * `len` bytes (len 0: strlen). Plain malloc'd strings (wipe them with
+ * `len` bytes (len 0: strlen); http_escape needs no client (NULL) once
+ * libcurl is loaded. Plain malloc'd strings (wipe them with
  * secret_free when they held a secret); NULL when out of memory. */
 char *http_escape(struct http_client *c, const char *s, size_t len);
 char *http_unescape(struct http_client *c, const char *s, size_t len);
@@ -97,7 +98,9 @@ int http_url_check(const char *url, const char **why);
 struct sd_event;
 struct http_loop;
 /* r = 0 with the HTTP status in reply->status, or negative errno and
- * `why` (no HTTP answer). reply and why are valid during the call only. */
+ * `why` (no HTTP answer: -ETIMEDOUT after the deadline, -ECONNREFUSED,
+ * -ECONNRESET when the connection failed or broke, else -EIO). reply and
+ * why are valid during the call only. */
 typedef void (*http_done_fn)(void *userdata, int r, const struct http_reply *reply, const char *why);
 int http_loop_new(struct sd_event *event, const char *what, struct http_loop **out, char **error);
 /* Cancels the exchanges in flight: their `done` is never called. NULL is fine. */
@@ -107,6 +110,10 @@ void http_loop_free(struct http_loop *l);
  * Negative errno when it could not start (then `done` is not called). */
 int http_loop_start(struct http_loop *l, const struct http_request *req, http_done_fn done,
                     void *userdata);
+
+/* Abandon the exchanges in flight started with `userdata`: their `done`
+ * is never called. */
+void http_loop_cancel(struct http_loop *l, void *userdata);
 
 /* Server text made fit for one line of an error message (bounded). */
 char *http_clean_text(const char *s);

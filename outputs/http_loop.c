@@ -98,6 +98,18 @@ static void loop_destroy(struct http_loop *l)
     free(l);
 }
 
+/* Why no answer came, as an errno: a caller may try again after a refused
+ * or dropped connection, not after its deadline passed. */
+static int transport_errno(CURLcode rc)
+{
+    switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT: return -ETIMEDOUT;
+    case CURLE_COULDNT_CONNECT: return -ECONNREFUSED;
+    case CURLE_SEND_ERROR: case CURLE_RECV_ERROR: case CURLE_GOT_NOTHING: return -ECONNRESET;
+    default: return -EIO;
+    }
+}
+
 /* One ended exchange: logged, handed over, freed. */
 static void transfer_end(struct transfer *t, CURLcode rc)
 {
@@ -112,7 +124,7 @@ static void transfer_end(struct transfer *t, CURLcode rc)
         cu->easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &t->reply.status);
     } else {
         why = t->errbuf[0] ? t->errbuf : cu->easy_strerror(rc);
-        r = rc == CURLE_OPERATION_TIMEDOUT ? -ETIMEDOUT : -EIO;
+        r = transport_errno(rc);
     }
     http_log_exchange(&t->req, &t->reply, why);
     transfer_unlink(t);
@@ -235,7 +247,9 @@ int http_loop_new(sd_event *event, const char *what, struct http_loop **out, cha
         loop_destroy(l);
         return -ENOMEM;
     }
-    r = sd_event_add_time(event, &l->timer, CLOCK_MONOTONIC, 0, 0, on_timer, l);
+    /* Accuracy 1 ms, not sd-event's default 250 ms: curl's timeouts start
+     * and end exchanges. */
+    r = sd_event_add_time(event, &l->timer, CLOCK_MONOTONIC, 0, 1000, on_timer, l);
     if (r < 0 || (r = sd_event_source_set_enabled(l->timer, SD_EVENT_OFF)) < 0) {
         loop_destroy(l);
         return r;
@@ -299,4 +313,19 @@ int http_loop_start(struct http_loop *l, const struct http_request *req, http_do
     t->next = l->transfers;
     l->transfers = t;
     return 0;
+}
+
+void http_loop_cancel(struct http_loop *l, void *userdata)
+{
+    struct transfer **p = &l->transfers;
+
+    while (*p) {
+        struct transfer *t = *p;
+        if (t->userdata != userdata) {
+            p = &t->next;
+            continue;
+        }
+        *p = t->next;
+        transfer_free(t);
+    }
 }

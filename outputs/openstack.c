@@ -33,13 +33,13 @@ char *osp_server_name(const struct output_input *in)
     return strndup(base, len);
 }
 
-static int open_api(const struct output_input *in, struct osp_api **api, char **error)
+static int open_api(const struct output_input *in, sd_event *event, struct osp_api **api, char **error)
 {
     struct osp_settings s;
     int r = osp_settings_from_input(in, &s, error);
     if (r < 0)
         return r;
-    r = osp_api_new(&s, api, error);
+    r = osp_api_new(event, &s, api, error);
     osp_settings_free(&s);
     return r;
 }
@@ -77,29 +77,72 @@ static int openstack_prepare(const struct output_input *in, struct output_plan *
     return osp_plan_env(in, plan);
 }
 
-/* In the daemon, before the engine: authentication works in both
- * projects and no server of that name exists in the destination. */
+/* The preflight's calls, one after the other, each answered here. */
+struct preflight {
+    bool answered;
+    int r;
+    char *error;
+    struct strv servers;
+    const char *name;
+};
+
+static void on_preflight_answer(void *userdata, int r, struct json_object *reply, const char *error)
+{
+    struct preflight *p = userdata;
+    p->answered = true;
+    p->r = r;
+    if (r < 0)
+        p->error = strdup(error);
+    else if (reply && osp_nova_read_servers_named(reply, p->name, &p->servers) < 0)
+        p->r = -ENOMEM;
+}
+
+/* Run `event` until the call started (r >= 0) is answered. */
+static int preflight_wait(sd_event *event, struct preflight *p, int r, char **error)
+{
+    while (r >= 0 && !p->answered)
+        r = sd_event_run(event, UINT64_MAX);
+    if (r >= 0)
+        r = p->r;
+    if (r < 0 && p->error && !*error)
+        *error = TAKE_PTR(p->error);
+    free(TAKE_PTR(p->error));
+    p->answered = false;
+    return r;
+}
+
+/* In the daemon, before the engine and before the conversion's event loop
+ * runs (on a loop of its own): authentication works in both projects and
+ * no server of that name exists in the destination. */
 static int openstack_preflight(const struct output_input *in, struct output_plan *plan,
                                const struct output_host *host, char **error)
 {
+    _cleanup_(sd_event_unrefp) sd_event *event = NULL;
     _cleanup_osp_api_ struct osp_api *api = NULL;
     _cleanup_free_ char *name = osp_server_name(in);
-    _cleanup_(strv_free) struct strv servers = { 0 };
+    struct preflight p = { 0 };
+    const char *step = "checking the destination project";
     int r;
 
     if (!name)
         return -ENOMEM;
-    if ((r = open_api(in, &api, error)) < 0
-        || (r = osp_api_authenticate(api, OSP_SOURCE, error)) < 0
-        || (r = osp_api_authenticate(api, OSP_DEST, error)) < 0
-        || (r = osp_nova_servers_named(api, name, "checking the destination project", &servers, error)) < 0)
+    p.name = name;
+    if ((r = sd_event_new(&event)) < 0 || (r = open_api(in, event, &api, error)) < 0)
         return r;
-    if (servers.n > 0)
-        return error_set(error, -EEXIST, "A server named \"%s\" already exists in the destination project %s",
-                         name, in->osp_destination_project_id);
-    log_info("OpenStack preflight passed: authenticated, no server named \"%s\" in project %s", name,
-             in->osp_destination_project_id);
-    return 0;
+    r = preflight_wait(event, &p, osp_api_authenticate(api, OSP_SOURCE, on_preflight_answer, &p, error), error);
+    if (r >= 0)
+        r = preflight_wait(event, &p, osp_api_authenticate(api, OSP_DEST, on_preflight_answer, &p, error), error);
+    if (r >= 0)
+        r = preflight_wait(event, &p, osp_nova_servers_named(api, name, step, on_preflight_answer, &p, error),
+                           error);
+    if (r >= 0 && p.servers.n > 0)
+        r = error_set(error, -EEXIST, "A server named \"%s\" already exists in the destination project %s",
+                      name, in->osp_destination_project_id);
+    strv_free(&p.servers);
+    if (r >= 0)
+        log_info("OpenStack preflight passed: authenticated, no server named \"%s\" in project %s", name,
+                 in->osp_destination_project_id);
+    return r;
 }
 
 static int openstack_append_args(const struct output_input *in, const struct output_plan *plan,
@@ -215,7 +258,7 @@ static int start_job(const struct output_input *in, struct output_plan *plan, co
     f->plan = plan;
     f->done = done;
     f->userdata = userdata;
-    if (!(f->server_name = osp_server_name(in)) || (r = open_api(in, &api, &error)) < 0) {
+    if (!(f->server_name = osp_server_name(in)) || (r = open_api(in, host->event, &api, &error)) < 0) {
         log_error("Cannot finish the OpenStack output: %s", error ? error : strerror(-r));
         return r;
     }
@@ -230,6 +273,13 @@ static int start_job(const struct output_input *in, struct output_plan *plan, co
     const struct osp_job_hooks jh = { .status = on_status, .created = on_created, .cleaned = on_cleaned,
                                       .done = on_done, .userdata = f };
     return osp_job_start(host->event, api, &p, &jh, &f->job);
+}
+
+static void openstack_cancel(struct output_plan *plan, const char *why)
+{
+    struct openstack_run *f = plan->priv;
+    if (f && f->job)
+        osp_job_cancel(f->job, why);
 }
 
 static int openstack_finish(const struct output_input *in, struct output_plan *plan,
@@ -257,5 +307,6 @@ const struct output_ops output_openstack = {
     .engine_event = openstack_engine_event,
     .finish = openstack_finish,
     .cleanup = openstack_cleanup,
+    .cancel = openstack_cancel,
     .priv_free = run_free,
 };

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The OpenStack client: settings from osp_environment, the bounded call
- * with one re-authentication on 401, error sentences. */
+/* The OpenStack client: settings from osp_environment, error sentences,
+ * and the call: one exchange at a time on the event loop, a token first
+ * when needed, one re-authentication on 401, idempotent exchanges tried
+ * again after a 502/503/504 or a broken connection (a timer waits). */
+#include <assert.h>
 #include <errno.h>
 #include <ctype.h>
 #include <stdio.h>
@@ -13,6 +16,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/settings.h"
+#include "common/json.h"
 
 const char *osp_service_name(enum osp_service svc)
 {
@@ -88,6 +92,7 @@ int osp_settings_from_input(const struct output_input *cfg, struct osp_settings 
     s->insecure = cfg->insecure_connection || truthy(setting(cfg, "os_insecure"));
     s->timeout_ms = settings()->osp_timeout_ms > 0 ? settings()->osp_timeout_ms : OSP_TIMEOUT_MS;
     s->connect_timeout_ms = s->timeout_ms < OSP_CONNECT_TIMEOUT_MS ? s->timeout_ms : OSP_CONNECT_TIMEOUT_MS;
+    s->retry_ms = settings()->osp_retry_ms >= 0 ? settings()->osp_retry_ms : OSP_RETRY_MS;
 
     const char *missing = !s->auth_url ? "os_auth_url"
                         : !s->username && !s->user_id ? "os_username"
@@ -138,34 +143,38 @@ static int identity_base(const char *auth_url, char **out)
     return asprintf(out, "%.*s/v3", (int)len, auth_url) < 0 ? -ENOMEM : 0;
 }
 
-int osp_api_new(const struct osp_settings *s, struct osp_api **out, char **error)
+static int copy_settings(const struct osp_settings *s, struct osp_settings *d)
+{
+    *d = (struct osp_settings){ .insecure = s->insecure, .timeout_ms = s->timeout_ms,
+                                .connect_timeout_ms = s->connect_timeout_ms, .retry_ms = s->retry_ms };
+    if (dup_or_null(s->auth_url, &d->auth_url) < 0 || dup_or_null(s->username, &d->username) < 0
+        || dup_or_null(s->user_id, &d->user_id) < 0 || dup_or_null(s->password, &d->password) < 0
+        || dup_or_null(s->user_domain_name, &d->user_domain_name) < 0
+        || dup_or_null(s->user_domain_id, &d->user_domain_id) < 0
+        || dup_or_null(s->project_name, &d->project_name) < 0
+        || dup_or_null(s->project_id, &d->project_id) < 0
+        || dup_or_null(s->project_domain_name, &d->project_domain_name) < 0
+        || dup_or_null(s->project_domain_id, &d->project_domain_id) < 0
+        || dup_or_null(s->region, &d->region) < 0 || dup_or_null(s->interface, &d->interface) < 0
+        || dup_or_null(s->cacert, &d->cacert) < 0
+        || dup_or_null(s->dest_project_id, &d->dest_project_id) < 0)
+        return -ENOMEM;
+    return 0;
+}
+
+int osp_api_new(sd_event *event, const struct osp_settings *s, struct osp_api **out, char **error)
 {
     struct osp_api *a = calloc(1, sizeof *a);
-    int r = -ENOMEM;
+    int r;
 
     *out = NULL;
     if (!a)
         return -ENOMEM;
-    if ((r = http_client_new("the OpenStack client", &a->http, error)) < 0) {
-        free(a);
-        return r;
-    }
-    a->s = (struct osp_settings){ .insecure = s->insecure, .timeout_ms = s->timeout_ms,
-                                  .connect_timeout_ms = s->connect_timeout_ms };
-    if (dup_or_null(s->auth_url, &a->s.auth_url) < 0 || dup_or_null(s->username, &a->s.username) < 0
-        || dup_or_null(s->user_id, &a->s.user_id) < 0 || dup_or_null(s->password, &a->s.password) < 0
-        || dup_or_null(s->user_domain_name, &a->s.user_domain_name) < 0
-        || dup_or_null(s->user_domain_id, &a->s.user_domain_id) < 0
-        || dup_or_null(s->project_name, &a->s.project_name) < 0
-        || dup_or_null(s->project_id, &a->s.project_id) < 0
-        || dup_or_null(s->project_domain_name, &a->s.project_domain_name) < 0
-        || dup_or_null(s->project_domain_id, &a->s.project_domain_id) < 0
-        || dup_or_null(s->region, &a->s.region) < 0 || dup_or_null(s->interface, &a->s.interface) < 0
-        || dup_or_null(s->cacert, &a->s.cacert) < 0
-        || dup_or_null(s->dest_project_id, &a->s.dest_project_id) < 0
-        || (r = identity_base(s->auth_url, &a->identity)) < 0) {
+    a->event = sd_event_ref(event);
+    if ((r = http_loop_new(event, "the OpenStack client", &a->http, error)) < 0
+        || (r = copy_settings(s, &a->s)) < 0 || (r = identity_base(s->auth_url, &a->identity)) < 0) {
         osp_api_free(a);
-        return r < 0 ? r : -ENOMEM;
+        return r;
     }
     *out = a;
     return 0;
@@ -184,9 +193,11 @@ void osp_api_free(struct osp_api *a)
 {
     if (!a)
         return;
+    osp_api_cancel(a);
     for (size_t i = 0; i < OSP_N_SCOPES; i++)
         osp_token_clear(&a->scope[i]);
-    http_client_free(a->http);
+    http_loop_free(a->http);
+    sd_event_unref(a->event);
     osp_settings_free(&a->s);
     free(a->identity);
     free(a);
@@ -195,6 +206,11 @@ void osp_api_free(struct osp_api *a)
 const char *osp_api_project_id(const struct osp_api *a, enum osp_scope scope)
 {
     return a->scope[scope].project_id;
+}
+
+const char *osp_api_dest_project(const struct osp_api *a)
+{
+    return a->s.dest_project_id;
 }
 
 long osp_api_timeout_ms(const struct osp_api *a)
@@ -207,9 +223,9 @@ unsigned osp_api_calls(const struct osp_api *a)
     return a->calls;
 }
 
-char *osp_path(struct osp_api *a, const char *prefix, const char *id, const char *suffix)
+char *osp_path(const char *prefix, const char *id, const char *suffix)
 {
-    _cleanup_free_ char *escaped = http_escape(a->http, id, 0);
+    _cleanup_free_ char *escaped = http_escape(NULL, id, 0);
     char *path = NULL;
     if (!escaped)
         return NULL;
@@ -218,18 +234,15 @@ char *osp_path(struct osp_api *a, const char *prefix, const char *id, const char
     return path;
 }
 
-int osp_api_exchange(struct osp_api *a, enum http_method m, const char *url, struct curl_slist *headers,
-                     const char *body, const char *capture, struct http_reply *r, const char **why)
+char *osp_query(const char *prefix, const char *key, const char *value)
 {
-    const struct http_request req = {
-        .method = m, .url = url, .headers = headers, .body = body, .protocols = "http,https",
-        .content_type = body ? HTTP_JSON : NULL, .accept = HTTP_JSON,
-        .insecure = a->s.insecure, .cafile = a->s.cacert, .cafile_only = a->s.cacert != NULL,
-        .connect_timeout_ms = a->s.connect_timeout_ms, .timeout_ms = a->s.timeout_ms,
-        .capture_header = capture, .log_name = "OpenStack API",
-    };
-    a->calls++;
-    return http_perform(a->http, &req, r, why);
+    _cleanup_free_ char *escaped = http_escape(NULL, value, 0);
+    char *path = NULL;
+    if (!escaped)
+        return NULL;
+    if (asprintf(&path, "%s?%s=%s", prefix, key, escaped) < 0)
+        path = NULL;
+    return path;
 }
 
 /* The API's own words: {"error": {"message"}} (Keystone), {"badRequest":
@@ -287,28 +300,75 @@ int osp_status_error(const char *step, const char *service, enum http_method m, 
                      r->status, http_method_name(m), url, msg ? ": " : "", msg ? msg : "");
 }
 
-int osp_transport_error(const char *step, enum http_method m, const char *url, int r, const char *why,
-                        char **error)
+int osp_transport_error(const struct osp_api *a, const char *step, enum http_method m, const char *url, int r,
+                        const char *why, char **error)
 {
     _cleanup_free_ char *what = capitalized(step);
+    if (r == -ETIMEDOUT)
+        return error_set(error, r, "%s failed: %s %s timed out after %g s", what ? what : step,
+                         http_method_name(m), url, a->s.timeout_ms / 1000.0);
     return error_set(error, r, "%s failed: %s %s: %s", what ? what : step, http_method_name(m), url, why);
 }
 
-static int service_headers(struct osp_api *a, enum osp_scope scope, enum osp_service svc,
-                           struct curl_slist **l)
+int osp_answer_error(const char *step, const char *service, const char *what, char **error)
 {
-    _cleanup_erase_ char *auth = NULL;
-    if (asprintf(&auth, "X-Auth-Token: %s", a->scope[scope].token) < 0)
-        return -ENOMEM;
-    int r = http_header_add(l, auth);
-    if (r >= 0 && svc == OSP_VOLUME)
-        r = http_header_add(l, "OpenStack-API-Version: volume 3.55");
-    if (r >= 0 && svc == OSP_COMPUTE) {
-        r = http_header_add(l, "OpenStack-API-Version: compute 2.67");
-        if (r >= 0)
-            r = http_header_add(l, "X-OpenStack-Nova-API-Version: 2.67");
-    }
-    return r;
+    _cleanup_free_ char *s = capitalized(step);
+    return error_set(error, -EBADMSG, "%s failed: %s's answer has no %s", s ? s : step, service, what);
+}
+
+/* ---- the call ---- */
+
+struct osp_call {
+    struct osp_api *a;
+    enum osp_scope scope;
+    enum osp_service svc;
+    enum http_method method;
+    bool auth_only;               /* osp_api_authenticate: no service exchange */
+    bool authenticating;          /* the exchange in flight is Keystone's */
+    bool reauthenticated;         /* after a 401: once only */
+    unsigned tries;               /* of the exchange in flight */
+    char *path, *body, *step;     /* body: may hold a transfer key */
+    char *url;                    /* of the exchange in flight */
+    sd_event_source *retry;
+    osp_done_fn done;
+    void *userdata;
+};
+
+static void call_free(struct osp_call *c)
+{
+    if (!c)
+        return;
+    sd_event_source_disable_unref(c->retry);
+    free(c->path);
+    secret_free(TAKE_PTR(c->body));
+    free(c->step);
+    free(c->url);
+    free(c);
+}
+
+void osp_api_cancel(struct osp_api *a)
+{
+    struct osp_call *c = a->call;
+    if (!c)
+        return;
+    http_loop_cancel(a->http, c);
+    a->call = NULL;
+    call_free(c);
+}
+
+/* The end of a call: the caller hears of it; it may start another one or
+ * free the client. */
+static void call_end(struct osp_call *c, int r, struct json_object *reply, const char *error)
+{
+    c->a->call = NULL;
+    c->done(c->userdata, r, reply, error);
+    call_free(c);
+}
+
+static void call_fail(struct osp_call *c, int r, char *error)
+{
+    call_end(c, r, NULL, error ? error : strerror(-r));
+    free(error);
 }
 
 static const char *scope_project(const struct osp_api *a, enum osp_scope scope)
@@ -318,84 +378,244 @@ static const char *scope_project(const struct osp_api *a, enum osp_scope scope)
     return a->s.project_name ? a->s.project_name : a->s.project_id;
 }
 
-/* One try: -EAGAIN when the token was refused (401). */
-static int call_once(struct osp_api *a, enum osp_scope scope, enum osp_service svc, enum http_method m,
-                     const char *path, const char *body, const char *step, struct json_object **reply,
-                     char **error)
+static int service_headers(const struct osp_call *c, struct curl_slist **l)
 {
-    struct curl_slist *headers = NULL;
-    _cleanup_free_ char *url = NULL;
-    struct http_reply r = { 0 };
-    const char *why = NULL;
-    int ret;
+    _cleanup_erase_ char *auth = NULL;
+    if (asprintf(&auth, "X-Auth-Token: %s", c->a->scope[c->scope].token) < 0)
+        return -ENOMEM;
+    int r = http_header_add(l, auth);
+    if (r >= 0 && c->svc == OSP_VOLUME)
+        r = http_header_add(l, "OpenStack-API-Version: volume 3.55");
+    if (r >= 0 && c->svc == OSP_COMPUTE) {
+        r = http_header_add(l, "OpenStack-API-Version: compute 2.67");
+        if (r >= 0)
+            r = http_header_add(l, "X-OpenStack-Nova-API-Version: 2.67");
+    }
+    return r;
+}
 
-    if (!a->scope[scope].url[svc]) {
-        _cleanup_free_ char *what = capitalized(step);
-        return error_set(error, -ENOENT, "%s failed: the service catalog of project %s has no %s endpoint "
-                         "(interface %s%s%s)", what ? what : step, scope_project(a, scope),
-                         osp_service_name(svc), a->s.interface, a->s.region ? ", region " : "",
+static void on_exchange(void *userdata, int r, const struct http_reply *reply, const char *why);
+
+/* Start the exchange c->url with these headers and body. */
+static int exchange(struct osp_call *c, enum http_method m, struct curl_slist *headers, const char *body)
+{
+    struct osp_api *a = c->a;
+    const struct http_request req = {
+        .method = m, .url = c->url, .headers = headers, .body = body, .protocols = "http,https",
+        .content_type = body ? HTTP_JSON : NULL, .accept = HTTP_JSON,
+        .insecure = a->s.insecure, .cafile = a->s.cacert, .cafile_only = a->s.cacert != NULL,
+        .connect_timeout_ms = a->s.connect_timeout_ms, .timeout_ms = a->s.timeout_ms,
+        .capture_header = c->authenticating ? "X-Subject-Token" : NULL, .log_name = "OpenStack API",
+    };
+    a->calls++;
+    return http_loop_start(a->http, &req, on_exchange, c);
+}
+
+static int send_auth(struct osp_call *c)
+{
+    char *body = osp_keystone_auth_body(c->a, c->scope);
+    free(c->url);
+    if (!body || asprintf(&c->url, "%s/auth/tokens", c->a->identity) < 0) {
+        c->url = NULL;
+        secret_free(body);
+        return -ENOMEM;
+    }
+    int r = exchange(c, HTTP_POST, NULL, body);
+    secret_free(body);
+    return r;
+}
+
+static int send_request(struct osp_call *c, char **error)
+{
+    struct osp_api *a = c->a;
+    struct curl_slist *headers = NULL;
+
+    if (!a->scope[c->scope].url[c->svc]) {
+        _cleanup_free_ char *what = capitalized(c->step);
+        return error_set(error, -ENXIO, "%s failed: the service catalog of project %s has no %s endpoint "
+                         "(interface %s%s%s)", what ? what : c->step, scope_project(a, c->scope),
+                         osp_service_name(c->svc), a->s.interface, a->s.region ? ", region " : "",
                          a->s.region ? a->s.region : "");
     }
-    if (asprintf(&url, "%s/%s", a->scope[scope].url[svc], path) < 0)
+    free(c->url);
+    if (asprintf(&c->url, "%s/%s", a->scope[c->scope].url[c->svc], c->path) < 0) {
+        c->url = NULL;
         return -ENOMEM;
-    if ((ret = service_headers(a, scope, svc, &headers)) < 0)
-        goto out;
-    ret = osp_api_exchange(a, m, url, headers, body, NULL, &r, &why);
-    if (ret < 0) {
-        ret = osp_transport_error(step, m, url, ret, why, error);
-        goto out;
     }
-    if (r.status == 401) {
-        ret = -EAGAIN;
-        goto out;
-    }
-    if (r.status < 200 || r.status > 299) {
-        ret = osp_status_error(step, osp_service_name(svc), m, url, &r, error);
-        goto out;
-    }
-    if (reply && r.len > 0) {
-        *reply = json_tokener_parse(r.data);
-        if (!*reply) {
-            _cleanup_free_ char *what = capitalized(step);
-            ret = error_set(error, -EBADMSG, "%s failed: %s answered HTTP %ld to %s %s with a body that is not JSON",
-                            what ? what : step, osp_service_name(svc), r.status, http_method_name(m), url);
-        }
-    }
-out:
+    int r = service_headers(c, &headers);
+    if (r >= 0)
+        r = exchange(c, c->method, headers, c->body);
     http_slist_wipe(&headers);
-    http_reply_wipe(&r);
-    return ret;
+    return r;
+}
+
+/* The next exchange of the call: Keystone's when the scope has no token. */
+static int call_next(struct osp_call *c, char **error)
+{
+    c->tries = 1;
+    c->authenticating = c->auth_only || !c->a->scope[c->scope].token;
+    return c->authenticating ? send_auth(c) : send_request(c, error);
+}
+
+static bool idempotent(const struct osp_call *c)
+{
+    return c->authenticating || c->method == HTTP_GET || c->method == HTTP_DELETE;
+}
+
+static bool worth_retrying(const struct osp_call *c, int r, const struct http_reply *reply)
+{
+    if (!idempotent(c) || c->tries >= OSP_TRIES)
+        return false;
+    if (r < 0)
+        return r == -ECONNREFUSED || r == -ECONNRESET;
+    return reply->status == 502 || reply->status == 503 || reply->status == 504;
+}
+
+static int on_retry(sd_event_source *s, uint64_t usec, void *userdata)
+{
+    struct osp_call *c = userdata;
+    char *error = NULL;
+
+    c->retry = sd_event_source_disable_unref(c->retry);
+    c->tries++;
+    int r = c->authenticating ? send_auth(c) : send_request(c, &error);
+    if (r < 0)
+        call_fail(c, r, error);
+    return 0;
+}
+
+static int schedule_retry(struct osp_call *c, int r, const struct http_reply *reply, const char *why)
+{
+    long delay_ms = c->a->s.retry_ms << (c->tries - 1);
+    const char *service = c->authenticating ? "Keystone" : osp_service_name(c->svc);
+    const char *method = http_method_name(c->authenticating ? HTTP_POST : c->method);
+
+    if (r < 0)
+        log_warning("%s %s failed: %s; trying again in %g s (try %u of %u)", method, c->url, why,
+                    delay_ms / 1000.0, c->tries + 1, OSP_TRIES);
+    else
+        log_warning("%s answered HTTP %ld to %s %s; trying again in %g s (try %u of %u)", service, reply->status,
+                    method, c->url, delay_ms / 1000.0, c->tries + 1, OSP_TRIES);
+    return sd_event_add_time_relative(c->a->event, &c->retry, CLOCK_MONOTONIC, (uint64_t)delay_ms * 1000, 1000,
+                                      on_retry, c);
+}
+
+static void on_auth_reply(struct osp_call *c, int r, const struct http_reply *reply, const char *why)
+{
+    const char *step = osp_keystone_step(c->scope);
+    char *error = NULL;
+
+    if (r < 0)
+        r = osp_transport_error(c->a, step, HTTP_POST, c->url, r, why, &error);
+    else if (reply->status != 200 && reply->status != 201)
+        r = osp_status_error(step, "Keystone", HTTP_POST, c->url, reply, &error);
+    else
+        r = osp_keystone_read_token(c->a, c->scope, reply, c->url, &error);
+    if (r >= 0 && c->auth_only) {
+        call_end(c, 0, NULL, NULL);
+        return;
+    }
+    if (r >= 0) {
+        c->authenticating = false;
+        c->tries = 1;
+        r = send_request(c, &error);
+    }
+    if (r < 0)
+        call_fail(c, r, error);
+}
+
+/* A service's answer: the JSON to the caller, a 401 once more with a fresh
+ * token, anything else an error sentence. */
+static void on_request_reply(struct osp_call *c, int r, const struct http_reply *reply, const char *why)
+{
+    _cleanup_json_ struct json_object *root = NULL;
+    const char *service = osp_service_name(c->svc);
+    char *error = NULL;
+
+    if (r < 0) {
+        r = osp_transport_error(c->a, c->step, c->method, c->url, r, why, &error);
+    } else if (reply->status == 401 && !c->reauthenticated) {
+        log_info("The OpenStack token of project %s was refused (expired?): authenticating again",
+                 scope_project(c->a, c->scope));
+        c->reauthenticated = true;
+        osp_token_clear(&c->a->scope[c->scope]);
+        r = call_next(c, &error);
+    } else if (reply->status == 401) {
+        _cleanup_free_ char *what = capitalized(c->step);
+        r = error_set(&error, -EACCES, "%s failed: %s refused a fresh token (HTTP 401)", what ? what : c->step,
+                      service);
+    } else if (reply->status < 200 || reply->status > 299) {
+        r = osp_status_error(c->step, service, c->method, c->url, reply, &error);
+    } else if (reply->len > 0 && !(root = json_tokener_parse(reply->data))) {
+        _cleanup_free_ char *what = capitalized(c->step);
+        r = error_set(&error, -EBADMSG, "%s failed: %s answered HTTP %ld to %s %s with a body that is not JSON",
+                      what ? what : c->step, service, reply->status, http_method_name(c->method), c->url);
+    } else {
+        call_end(c, 0, root, NULL);
+        return;
+    }
+    if (r < 0)
+        call_fail(c, r, error);
+}
+
+static void on_exchange(void *userdata, int r, const struct http_reply *reply, const char *why)
+{
+    struct osp_call *c = userdata;
+
+    if (worth_retrying(c, r, reply) && schedule_retry(c, r, reply, why) >= 0)
+        return;
+    if (c->authenticating)
+        on_auth_reply(c, r, reply, why);
+    else
+        on_request_reply(c, r, reply, why);
+}
+
+static int call_start(struct osp_api *a, struct osp_call *c, char **error)
+{
+    assert(!a->call);
+    int r = call_next(c, error);
+    if (r < 0) {
+        call_free(c);
+        return r;
+    }
+    a->call = c;
+    return 0;
 }
 
 int osp_api_call(struct osp_api *a, enum osp_scope scope, enum osp_service svc, enum http_method m,
-                 const char *path, struct json_object *body, const char *step,
-                 struct json_object **reply, char **error)
+                 const char *path, struct json_object *body, const char *step, osp_done_fn done,
+                 void *userdata, char **error)
 {
     const char *text = body ? json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN) : NULL;
-    int r = 0;
+    struct osp_call *c = calloc(1, sizeof *c);
 
-    if (reply)
-        *reply = NULL;
-    if (body && !text)
-        return -ENOMEM;
-    if (!a->scope[scope].token)
-        r = osp_api_authenticate(a, scope, error);
-    if (r >= 0)
-        r = call_once(a, scope, svc, m, path, text, step, reply, error);
-    if (r == -EAGAIN) {
-        log_info("The OpenStack token of project %s was refused (expired?): authenticating again",
-                 scope_project(a, scope));
-        r = osp_api_authenticate(a, scope, error);
-        if (r >= 0)
-            r = call_once(a, scope, svc, m, path, text, step, reply, error);
-        if (r == -EAGAIN) {
-            _cleanup_free_ char *what = capitalized(step);
-            r = error_set(error, -EACCES, "%s failed: %s refused a fresh token (HTTP 401)", what ? what : step,
-                          osp_service_name(svc));
-        }
+    if (c) {
+        *c = (struct osp_call){ .a = a, .scope = scope, .svc = svc, .method = m, .done = done,
+                                .userdata = userdata, .path = strdup(path), .step = strdup(step),
+                                .body = text ? strdup(text) : NULL };
     }
     /* Bodies carry transfer keys: leave nothing in json-c's buffer. */
     if (text)
         explicit_bzero((char *)text, strlen(text));
-    return r;
+    if (!c || !c->path || !c->step || (body && !c->body)) {
+        call_free(c);
+        return -ENOMEM;
+    }
+    return call_start(a, c, error);
+}
+
+int osp_api_authenticate(struct osp_api *a, enum osp_scope scope, osp_done_fn done, void *userdata,
+                         char **error)
+{
+    struct osp_call *c = calloc(1, sizeof *c);
+
+    if (!c)
+        return -ENOMEM;
+    *c = (struct osp_call){ .a = a, .scope = scope, .auth_only = true, .method = HTTP_POST, .done = done,
+                            .userdata = userdata, .step = strdup(osp_keystone_step(scope)) };
+    if (!c->step) {
+        call_free(c);
+        return -ENOMEM;
+    }
+    return call_start(a, c, error);
 }

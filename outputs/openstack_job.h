@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The OpenStack output's work after the engine, as a machine driven by the
- * event loop: each step is one short bounded REST call (or a few) from a
- * timer; waiting is a timer, never a sleep.
+ * event loop: each step starts one bounded REST call and the call's answer
+ * moves the machine on; waiting is a timer, never a sleep, and nothing
+ * blocks the loop.
  *
  * After a successful engine: find the engine's volumes by their
  * virt_v2v_guest_id property in virt_v2v_disk_index order, wait until each
@@ -74,8 +75,10 @@ struct osp_job;
 /* Starts on the next loop iteration. The job takes `api`. */
 int osp_job_start(sd_event *event, struct osp_api *api, const struct osp_job_params *p,
                   const struct osp_job_hooks *hooks, struct osp_job **out);
-/* Stop finishing and clean up (e.g. SIGTERM); no effect once cleaning up. */
+/* Stop finishing and clean up (e.g. SIGTERM), at once: a call in flight
+ * is abandoned. No effect once cleaning up. */
 void osp_job_cancel(struct osp_job *j, const char *why);
+/* Abandons a call in flight: no hook runs after this. */
 void osp_job_free(struct osp_job *j);
 
 #endif

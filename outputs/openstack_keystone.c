@@ -108,74 +108,61 @@ static const char *find_endpoint(struct json_object *catalog, enum osp_service s
     return NULL;
 }
 
-static int read_token(struct osp_api *a, enum osp_scope scope, struct json_object *root, const char *token,
-                      const char *url, char **error)
+const char *osp_keystone_step(enum osp_scope scope)
 {
+    return scope == OSP_DEST ? "authenticating with Keystone for the destination project"
+                             : "authenticating with Keystone";
+}
+
+/* The password in the request object: wiped before it is freed. */
+static void wipe_password(struct json_object *body)
+{
+    struct json_object *auth, *id, *pw, *user, *p;
+    if (json_object_object_get_ex(body, "auth", &auth) && json_object_object_get_ex(auth, "identity", &id)
+        && json_object_object_get_ex(id, "password", &pw) && json_object_object_get_ex(pw, "user", &user)
+        && json_object_object_get_ex(user, "password", &p))
+        explicit_bzero((char *)json_object_get_string(p), (size_t)json_object_get_string_len(p));
+}
+
+char *osp_keystone_auth_body(const struct osp_api *a, enum osp_scope scope)
+{
+    _cleanup_json_ struct json_object *body = auth_body(a, scope);
+    const char *text = body ? json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN) : NULL;
+    char *copy = text ? strdup(text) : NULL;
+
+    /* json-c's copies of the password go now. */
+    if (text)
+        explicit_bzero((char *)text, strlen(text));
+    wipe_password(body);
+    return copy;
+}
+
+int osp_keystone_read_token(struct osp_api *a, enum osp_scope scope, const struct http_reply *r, const char *url,
+                            char **error)
+{
+    _cleanup_json_ struct json_object *root = r->data ? json_tokener_parse(r->data) : NULL;
     struct osp_token *t = &a->scope[scope];
     struct json_object *tok, *project, *catalog;
+    const char *step = scope == OSP_DEST ? "Authenticating with Keystone for the destination project"
+                                         : "Authenticating with Keystone";
 
+    if (!r->header || !*r->header || !root)
+        return error_set(error, -EBADMSG, "%s failed: POST %s answered HTTP %ld without a token", step, url,
+                         r->status);
     osp_token_clear(t);
     if (!json_object_object_get_ex(root, "token", &tok) || !json_object_object_get_ex(tok, "project", &project)
         || !http_json_str(project, "id") || !json_object_object_get_ex(tok, "catalog", &catalog)
         || !json_object_is_type(catalog, json_type_array))
-        return error_set(error, -EBADMSG, "Authenticating with Keystone failed: POST %s answered a token "
-                         "without a project or a service catalog", url);
-    if (!(t->token = strdup(token)) || !(t->project_id = strdup(http_json_str(project, "id"))))
+        return error_set(error, -EBADMSG, "%s failed: POST %s answered a token without a project or a "
+                         "service catalog", step, url);
+    if (!(t->token = strdup(r->header)) || !(t->project_id = strdup(http_json_str(project, "id"))))
         return -ENOMEM;
     for (int svc = 0; svc < OSP_N_SERVICES; svc++) {
         const char *ep = find_endpoint(catalog, svc, a->s.interface, a->s.region);
         if (ep && !(t->url[svc] = endpoint_url(svc, ep)))
             return -ENOMEM;
     }
+    log_info("Authenticated with Keystone %s as %s, project %s", a->identity,
+             a->s.username ? a->s.username : a->s.user_id, t->project_id);
     return 0;
-}
-
-int osp_api_authenticate(struct osp_api *a, enum osp_scope scope, char **error)
-{
-    _cleanup_json_ struct json_object *body = auth_body(a, scope);
-    _cleanup_json_ struct json_object *root = NULL;
-    _cleanup_free_ char *url = NULL;
-    struct http_reply r = { 0 };
-    const char *why = NULL;
-    const char *step = scope == OSP_DEST ? "Authenticating with Keystone for the destination project"
-                                         : "Authenticating with Keystone";
-    int ret;
-
-    if (!body || asprintf(&url, "%s/auth/tokens", a->identity) < 0)
-        return -ENOMEM;
-    const char *text = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN);
-    if (!text) {
-        ret = -ENOMEM;
-        goto out;
-    }
-    ret = osp_api_exchange(a, HTTP_POST, url, NULL, text, "X-Subject-Token", &r, &why);
-    if (ret < 0) {
-        ret = error_set(error, ret, "%s failed: POST %s: %s", step, url, why);
-        goto out;
-    }
-    if (r.status != 201 && r.status != 200) {
-        ret = osp_status_error(step, "Keystone", HTTP_POST, url, &r, error);
-        goto out;
-    }
-    root = r.data ? json_tokener_parse(r.data) : NULL;
-    if (!r.header || !*r.header || !root) {
-        ret = error_set(error, -EBADMSG, "%s failed: POST %s answered HTTP %ld without a token", step, url,
-                        r.status);
-        goto out;
-    }
-    ret = read_token(a, scope, root, r.header, url, error);
-    if (ret >= 0)
-        log_info("Authenticated with Keystone %s as %s, project %s", a->identity,
-                 a->s.username ? a->s.username : a->s.user_id, a->scope[scope].project_id);
-out:
-    /* The body holds the password: wipe json-c's copies. */
-    if (text)
-        explicit_bzero((char *)text, strlen(text));
-    struct json_object *auth, *id, *pw, *user, *p;
-    if (json_object_object_get_ex(body, "auth", &auth) && json_object_object_get_ex(auth, "identity", &id)
-        && json_object_object_get_ex(id, "password", &pw) && json_object_object_get_ex(pw, "user", &user)
-        && json_object_object_get_ex(user, "password", &p))
-        explicit_bzero((char *)json_object_get_string(p), (size_t)json_object_get_string_len(p));
-    http_reply_wipe(&r);
-    return ret;
 }

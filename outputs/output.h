@@ -175,6 +175,10 @@ struct output_ops {
                   const struct output_host *host, output_done_fn done, void *userdata);
     int (*cleanup)(const struct output_input *in, struct output_plan *plan,
                    const struct output_host *host, output_done_fn done, void *userdata);
+    /* A signal while `finish` runs: stop finishing at once and clean up
+     * instead; `done` follows as usual (a failure). NULL = the finish goes
+     * on (a second signal abandons it). */
+    void (*cancel)(struct output_plan *plan, const char *why);
     /* Free plan->priv. NULL = priv is never set. */
     void (*priv_free)(void *priv);
 };

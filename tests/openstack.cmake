@@ -36,6 +36,7 @@ set_tests_properties(openstack-fake-engine openstack-fault-proxy PROPERTIES
 # the real lab, with the fake openstack engine. Each behaviour its own file.
 v2vw_shell_test(openstack-bad-input tests/openstack-bad-input.sh)
 v2vw_unit_test(test-openstack-argv tests/test-openstack-argv.c)
+v2vw_unit_test(test-openstack-call tests/test-openstack-call.c)
 # (No label openstack: they need no lab and run under the sanitizers too.)
 foreach(t success-3disks success-vddk engine-fail engine-crash step-volume-never-available
           step-transfer-accept step-second-port step-server-create cleanup-fail token-expiry

@@ -376,6 +376,24 @@ static unsigned kill_grace_seconds(void)
     return settings()->kill_grace_sec;
 }
 
+/* The first signal after the engine: an output that can stops finishing
+ * and cleans up; the others go on. A second signal abandons either. */
+static void cancel_output_step(struct run *run, int sig)
+{
+    const struct output_ops *output = run->c->plan.output;
+    char why[64];
+
+    if (run->failed || !output->cancel) {
+        log_warning("Received SIG%s while the %s output finishes its work: it goes on "
+                    "(a second signal abandons it)", sigabbrev_np(sig), output->name);
+        return;
+    }
+    log_warning("Received SIG%s while the %s output finishes its work: it stops and cleans up "
+                "(a second signal abandons it)", sigabbrev_np(sig), output->name);
+    snprintf(why, sizeof why, "Cancelled by SIG%s", sigabbrev_np(sig));
+    output->cancel(&run->c->plan.out, why);
+}
+
 static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
 {
     struct run *run = userdata;
@@ -390,8 +408,7 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
             conversion_done(run);
         } else {
             run->cancel_signal = sig;
-            log_warning("Received SIG%s while the %s output finishes its work: it goes on "
-                        "(a second signal abandons it)", sigabbrev_np(sig), name);
+            cancel_output_step(run, sig);
         }
         return 0;
     }
