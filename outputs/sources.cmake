@@ -14,6 +14,8 @@ list(APPEND V2VW_OUTPUTS_SOURCES
   outputs/openstack_neutron.c
   outputs/openstack_nova.c
   outputs/openstack_job.c
+  outputs/openstack_finish.c
+  outputs/openstack_cleanup.c
   outputs/kube_name.c
   outputs/kube_config.c
   outputs/kube_client.c
