@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Neutron v2.0: the mapping's network (by id or name), its IPv4 subnets,
  * ports. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +41,7 @@ int osp_neutron_read_network(struct json_object *reply, const char *name, const 
     *network_id = NULL;
     if (n != 1)
         return error_set(error, n ? -EINVAL : -ENOENT, "%c%s failed: %s network named \"%s\" in project %s",
-                         step[0] - 32, step + 1, n ? "more than one" : "no", name, project);
+                         toupper((unsigned char)step[0]), step + 1, n ? "more than one" : "no", name, project);
     const char *id = http_json_str(json_object_array_get_idx(list, 0), "id");
     if (!id)
         return osp_answer_error(step, "Neutron", "network id", error);
