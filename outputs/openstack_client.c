@@ -180,15 +180,6 @@ int osp_api_new(sd_event *event, const struct osp_settings *s, struct osp_api **
     return 0;
 }
 
-void osp_token_clear(struct osp_token *t)
-{
-    secret_free(TAKE_PTR(t->token));
-    free(t->project_id);
-    for (size_t i = 0; i < OSP_N_SERVICES; i++)
-        free(t->url[i]);
-    *t = (struct osp_token){ 0 };
-}
-
 void osp_api_free(struct osp_api *a)
 {
     if (!a)

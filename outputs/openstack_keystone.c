@@ -11,6 +11,16 @@
 #include "common/json.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/secret.h"
+
+void osp_token_clear(struct osp_token *t)
+{
+    secret_free(TAKE_PTR(t->token));
+    free(t->project_id);
+    for (size_t i = 0; i < OSP_N_SERVICES; i++)
+        free(t->url[i]);
+    *t = (struct osp_token){ 0 };
+}
 
 /* Catalog types per service, best first. Cinder may be only `volumev3`. */
 static const char *const service_types[OSP_N_SERVICES][4] = {
