@@ -5,10 +5,7 @@
 # the state is finished.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/openstack-lib.sh"
-# The engine attaching its volumes to the appliance plays no part here
-# (engine-crash and the success tests cover it): skipped, ~6 s a disk.
-export FAKE_ENGINE_OSP_ATTACH=0
-export FAKE_ENGINE_DISKS=1
+engine_volumes_unattached 1
 
 GID=$(uuid) NAME=osp-cuf-$$
 scenario '{"service": "network", "method": "DELETE", "path": "/ports/", "action": "status", "status": 503,

@@ -4,9 +4,7 @@
 # cleanup finds nothing of ours left, nothing is left in OpenStack.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/openstack-lib.sh"
-# The engine attaching its volumes to the appliance plays no part here
-# (engine-crash and the success tests cover it): skipped, ~6 s a disk.
-export FAKE_ENGINE_OSP_ATTACH=0
+engine_volumes_unattached
 
 GID=$(uuid) NAME=osp-efail-$$
 export FAKE_ENGINE_DISKS=2 FAKE_ENGINE_SCENARIO=fail

@@ -5,10 +5,7 @@
 # wrapper tries again after 1 s, logs it, and the conversion succeeds.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/openstack-lib.sh"
-# The engine attaching its volumes to the appliance plays no part here
-# (engine-crash and the success tests cover it): skipped, ~6 s a disk.
-export FAKE_ENGINE_OSP_ATTACH=0
-export FAKE_ENGINE_DISKS=1
+engine_volumes_unattached 1
 GID=$(uuid) NAME=osp-a5r-$$
 AUTH='/v3/auth/tokens$'
 # Tokens through the proxy: the preflight's 2 (source and destination

@@ -6,10 +6,7 @@
 # tries again after 1 s and 2 s and the port is removed like the volume.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/openstack-lib.sh"
-# The engine attaching its volumes to the appliance plays no part here
-# (engine-crash and the success tests cover it): skipped, ~6 s a disk.
-export FAKE_ENGINE_OSP_ATTACH=0
-export FAKE_ENGINE_DISKS=1
+engine_volumes_unattached 1
 GID=$(uuid) NAME=osp-dgw-$$
 PORT='/v2.0/ports/[0-9a-f-]{36}$'
 # The first rule answers the first DELETE; the second, the next one.

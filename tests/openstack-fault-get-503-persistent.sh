@@ -5,10 +5,7 @@
 # step fails with the 503's sentence and the cleanup removes the volume.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/openstack-lib.sh"
-# The engine attaching its volumes to the appliance plays no part here
-# (engine-crash and the success tests cover it): skipped, ~6 s a disk.
-export FAKE_ENGINE_OSP_ATTACH=0
-export FAKE_ENGINE_DISKS=1
+engine_volumes_unattached 1
 # A step that got no good answer may have created something: the cleanup
 # gives the server as long as a call's deadline before it looks. 15 s keeps
 # that short and is still far above any call the lab needs.

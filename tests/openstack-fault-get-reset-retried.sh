@@ -6,10 +6,7 @@
 # succeeds.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/openstack-lib.sh"
-# The engine attaching its volumes to the appliance plays no part here
-# (engine-crash and the success tests cover it): skipped, ~6 s a disk.
-export FAKE_ENGINE_OSP_ATTACH=0
-export FAKE_ENGINE_DISKS=1
+engine_volumes_unattached 1
 # Without the retry the step fails and the cleanup gives the server as long
 # as a call's deadline before it looks for what the step may have created:
 # 30 s keeps that short, far above any call the lab needs.

@@ -6,10 +6,7 @@
 # port and the volume removed.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/openstack-lib.sh"
-# The engine attaching its volumes to the appliance plays no part here
-# (engine-crash and the success tests cover it): skipped, ~6 s a disk.
-export FAKE_ENGINE_OSP_ATTACH=0
-export FAKE_ENGINE_DISKS=1
+engine_volumes_unattached 1
 # The server may exist after a 500: the cleanup gives Nova as long as a
 # call's deadline before it looks. 15 s keeps that short and is still far
 # above any call the lab needs.

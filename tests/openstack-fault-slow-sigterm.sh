@@ -8,10 +8,7 @@
 # removed.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/openstack-lib.sh"
-# The engine attaching its volumes to the appliance plays no part here
-# (engine-crash and the success tests cover it): skipped, ~6 s a disk.
-export FAKE_ENGINE_OSP_ATTACH=0
-export FAKE_ENGINE_DISKS=1
+engine_volumes_unattached 1
 GID=$(uuid) NAME=osp-term-$$
 SRV='/servers/[0-9a-f-]{36}$'
 scenario '{"service": "compute", "method": "GET", "path": "/servers/[0-9a-f-]{36}$", "times": 1,

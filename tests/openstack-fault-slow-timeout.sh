@@ -6,10 +6,7 @@
 # the call and the deadline; the server, the port and the volume removed.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/openstack-lib.sh"
-# The engine attaching its volumes to the appliance plays no part here
-# (engine-crash and the success tests cover it): skipped, ~6 s a disk.
-export FAKE_ENGINE_OSP_ATTACH=0
-export FAKE_ENGINE_DISKS=1
+engine_volumes_unattached 1
 # 20 s: above what the lab needs for any call (Nova's POST /servers took
 # more than 5 s on a loaded machine), well below the delay.
 export V2VW_OSP_TIMEOUT=20

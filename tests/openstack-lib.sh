@@ -202,6 +202,15 @@ convert() {
         sh -c "test ! -e '$FAKE_ENGINE_RECORD' || ! grep -q 'refused' '$FAKE_ENGINE_RECORD'"
 }
 
+# engine_volumes_unattached [N]: the fake engine makes N volumes (default:
+# its own) and does not attach them to the appliance, for tests about what
+# comes after the engine: the attaching plays no part there (engine-crash
+# and the success tests cover it) and costs ~6 s a disk.
+engine_volumes_unattached() {
+    export FAKE_ENGINE_OSP_ATTACH=0
+    [ -z "${1:-}" ] || export FAKE_ENGINE_DISKS="$1"
+}
+
 # on_status REGEX COMMAND: in the background, run COMMAND once the state's
 # status matches REGEX (e.g. lift a fault when the cleanup starts).
 on_status() {

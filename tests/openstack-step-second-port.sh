@@ -4,10 +4,7 @@
 # for real): the step's sentence; the first port and the volumes removed.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/openstack-lib.sh"
-# The engine attaching its volumes to the appliance plays no part here
-# (engine-crash and the success tests cover it): skipped, ~6 s a disk.
-export FAKE_ENGINE_OSP_ATTACH=0
-export FAKE_ENGINE_DISKS=1
+engine_volumes_unattached 1
 GID=$(uuid) NAME=osp-spf-$$
 convert "$(doc_vddk "$NAME" "$GID" '.network_mappings += [.network_mappings[0] | .ip_address = "192.0.2.22"]')"
 expect_failed '^Creating port 2/2 failed: Neutron answered HTTP 409 to POST http://.*/v2.0/ports: .*52:54:00:aa:00:01' \

@@ -5,10 +5,7 @@
 # removed. Prints the wrapper's REST calls of this failed conversion.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/openstack-lib.sh"
-# The engine attaching its volumes to the appliance plays no part here
-# (engine-crash and the success tests cover it): skipped, ~6 s a disk.
-export FAKE_ENGINE_OSP_ATTACH=0
-export FAKE_ENGINE_DISKS=3
+engine_volumes_unattached 3
 GID=$(uuid) NAME=osp-scf-$$
 convert "$(doc_vddk "$NAME" "$GID" '.osp_flavor_id = "no-such-flavor"')"
 expect_failed '^Creating server failed: Nova answered HTTP 400 to POST http://.*/servers: Flavor no-such-flavor could not be found$' \

@@ -5,10 +5,7 @@
 # (one already in the destination project) removed.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/openstack-lib.sh"
-# The engine attaching its volumes to the appliance plays no part here
-# (engine-crash and the success tests cover it): skipped, ~6 s a disk.
-export FAKE_ENGINE_OSP_ATTACH=0
-export FAKE_ENGINE_DISKS=2
+engine_volumes_unattached 2
 GID=$(uuid) NAME=osp-taf-$$
 scenario '{"service": "volumev3", "method": "POST", "path": "/accept$", "nth": 2, "times": 1, "action": "status",
            "status": 400, "body": {"badRequest": {"code": 400, "message": "Invalid auth key."}}}'

@@ -4,10 +4,7 @@
 # the step's sentence, exactly the recorded volumes removed.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/openstack-lib.sh"
-# The engine attaching its volumes to the appliance plays no part here
-# (engine-crash and the success tests cover it): skipped, ~6 s a disk.
-export FAKE_ENGINE_OSP_ATTACH=0
-export FAKE_ENGINE_DISKS=2
+engine_volumes_unattached 2
 # The engine polls its volumes too: the fault starts when the wrapper's
 # steps do (Keystone answers slowly meanwhile, so the fault is in place
 # before the first poll) and ends when the cleanup starts.

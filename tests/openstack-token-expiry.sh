@@ -4,10 +4,7 @@
 # authenticates again and the conversion succeeds.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/openstack-lib.sh"
-# The engine attaching its volumes to the appliance plays no part here
-# (engine-crash and the success tests cover it): skipped, ~6 s a disk.
-export FAKE_ENGINE_OSP_ATTACH=0
-export FAKE_ENGINE_DISKS=2
+engine_volumes_unattached 2
 GID=$(uuid) NAME=osp-tok-$$
 scenario '{"service": "volumev3", "method": "POST", "path": "/volume-transfers$", "nth": 2, "times": 1,
            "action": "expire-tokens"}'
